@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Server } from 'restify';
+import { createSlackSide, type SlackSide } from './adapters/slack/slack-app.js';
+import { createBotFrameworkAdapter } from './adapters/teams/bot-framework-adapter.js';
+import { SafeguardingTeamsBot } from './adapters/teams/teams-bot.js';
+import { type Clock, systemClock, ukDay } from './clock.js';
+import type { Config } from './config.js';
+import { ConversationHandler } from './conversation/conversation-handler.js';
+import { type ConversationRecords, noRecords, StoredConversationRecords } from './conversation/conversation-records.js';
+import { createEngine, type Engine } from './engine/index.js';
+import { errorSummary } from './error-summary.js';
+import { loadKnowledgePack } from './knowledge/load-knowledge-pack.js';
+import type { Logger } from './logger.js';
+import { registerPlaygroundAssets } from './playground/playground-assets.js';
+import { PlaygroundChannel } from './playground/playground-channel.js';
+import { AdaptiveCardRenderer } from './render/adaptive-card/adaptive-card-renderer.js';
+import { registerHealthRoute } from './server/health-route.js';
+import { close, createHttpServer, listen } from './server/http-server.js';
+import { registerSlackRoute } from './server/slack-route.js';
+import { registerTeamsRoute } from './server/teams-route.js';
+import type { RecordStore } from './storage/record-store.js';
+import { SqliteRecordStore } from './storage/sqlite-record-store.js';
+
+export const botVersion: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
+
+export interface App {
+  engine: Engine;
+  server: Server;
+  /** Starts listening; resolves with the address actually bound (port 0 picks a free port). */
+  start(): Promise<{ port: number; host: string }>;
+  /** Stops taking requests, lets those in flight finish, and releases resources. */
+  stop(): Promise<void>;
+}
+
+export interface AppDependencies {
+  logger: Logger;
+  /** Where feedback, question counts and area choices go (by default a SQLite file under DATA_DIR). */
+  records?: ConversationRecords;
+  clock?: Clock;
+  /** An engine built elsewhere (tests use one that fails on purpose); by default it is built from the pack. */
+  engine?: Engine;
+}
+
+function loadEngine(config: Config, logger: Logger): Engine {
+  const { pack, warnings } = loadKnowledgePack(config.knowledgeDirectory);
+  for (const warning of warnings) logger.warn({ event: 'knowledge-pack-review-due' }, warning);
+  return createEngine(pack, { notices: warnings });
+}
+
+/** The record store; if it cannot be opened the bot still answers, keeping nothing, and says so. */
+function openStore(config: Config, logger: Logger): RecordStore | undefined {
+  const file = join(config.dataDirectory, 'safeguarding-assistant.sqlite');
+  try {
+    return new SqliteRecordStore(file);
+  } catch (error) {
+    logger.error(
+      { event: 'store-unavailable', file, err: errorSummary(error) },
+      'the record store could not be opened; answering without keeping feedback or area choices',
+    );
+    return undefined;
+  }
+}
+
+/** Wires the engine, the platform adapters and the HTTP routes from checked configuration. */
+export function buildApp(config: Config, dependencies: AppDependencies): App {
+  const { logger } = dependencies;
+  const engine = dependencies.engine ?? loadEngine(config, logger);
+  const { pack } = engine;
+
+  const clock = dependencies.clock ?? systemClock;
+  const store = dependencies.records ? undefined : openStore(config, logger);
+  const records =
+    dependencies.records ??
+    (store ? new StoredConversationRecords(store, clock, logger, { recordUnanswered: config.recordUnanswered }) : noRecords);
+  const pruneUnanswered = () => {
+    try {
+      store?.pruneExpired(ukDay(clock()));
+    } catch (error) {
+      logger.error({ event: 'prune-failed', err: errorSummary(error) }, 'could not remove expired records');
+    }
+  };
+  const conversation = new ConversationHandler(engine, records, logger, clock);
+  const cards = new AdaptiveCardRenderer(undefined, config.procedureUrl);
+  const teamsBot = new SafeguardingTeamsBot(conversation, cards);
+  const adapter = createBotFrameworkAdapter(config.teams, logger, teamsBot);
+
+  const server = createHttpServer(logger);
+  registerHealthRoute(server, {
+    botVersion,
+    knowledgePackVersion: pack.identity.packVersion,
+    sourceVersion: pack.identity.source.version,
+    sourceLastUpdated: pack.identity.source.lastUpdated,
+  });
+  registerTeamsRoute(server, adapter, teamsBot, logger, { requireToken: !config.localMode });
+
+  const playground = config.playground ? new PlaygroundChannel(conversation, cards, logger) : undefined;
+  if (playground) {
+    playground.registerRoutes(server);
+    registerPlaygroundAssets(server);
+  }
+
+  const slack: SlackSide | undefined = config.slack ? createSlackSide(config.slack, conversation, engine, logger) : undefined;
+  if (slack?.receiver) registerSlackRoute(server, slack.receiver);
+
+  let pruneTimer: NodeJS.Timeout | undefined;
+  return {
+    engine,
+    server,
+    async start() {
+      pruneUnanswered();
+      pruneTimer = setInterval(pruneUnanswered, 6 * 60 * 60 * 1000);
+      pruneTimer.unref();
+      const address = await listen(server, config.port, config.host);
+      const base = `http://${address.host === '0.0.0.0' || address.host === '::' ? '127.0.0.1' : address.host}:${address.port}`;
+      playground?.setServiceUrl(base);
+      logger.info(
+        { event: 'started', port: address.port, host: address.host, botVersion, knowledgePack: pack.identity.packVersion },
+        `Safeguarding Assistant is listening on ${base}`,
+      );
+      if (config.localMode) {
+        logger.info(
+          { event: 'local-mode' },
+          `Local mode: no MicrosoftAppId is set, so Bot Framework authentication is off. Point the Bot Framework Emulator at ${base}/api/messages.`,
+        );
+      }
+      if (playground)
+        logger.info(
+          { event: 'playground-on', url: `${base}/` },
+          `Playground: open ${base}/ in your browser to chat with the bot (the same cards Teams shows).`,
+        );
+      if (slack) await slack.start();
+      else logger.info({ event: 'slack-off' }, 'Slack is off: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to turn it on.');
+      return address;
+    },
+    async stop() {
+      await slack?.stop();
+      playground?.close();
+      await close(server);
+      if (pruneTimer) clearInterval(pruneTimer);
+      store?.close();
+    },
+  };
+}

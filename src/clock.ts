@@ -1,0 +1,15 @@
+/** Where the bot gets the time from; tests pass a fixed one. */
+export type Clock = () => Date;
+
+export const systemClock: Clock = () => new Date();
+
+/** YYYY-MM-DD in UK local time: the only time the records keep. */
+export function ukDay(date: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+}
+
+export function addDays(day: string, days: number): string {
+  const date = new Date(`${day}T12:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { TriageState, WorkArea } from '../engine/index.js';
+
+/**
+ * What a card button asks the bot to do. The same payloads travel in Teams Action.Submit data,
+ * Slack button values and the playground, so every platform runs the same logic. Anything that
+ * does not parse as one of these is treated as unknown or tampered with.
+ */
+const topicId = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
+  .max(60);
+
+const choiceId = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
+  .max(30);
+const triageState = z
+  .object({ r: z.enum(['y', 'n']).optional(), s: z.enum(['y', 'n']).optional(), a: choiceId.optional(), l: choiceId.optional() })
+  .strict();
+
+const cardActionSchema = z.discriminatedUnion('action', [
+  z.object({ sa: z.literal(1), action: z.literal('topic'), topicId }).strict(),
+  z.object({ sa: z.literal(1), action: z.literal('feedback'), topicId, verdict: z.enum(['helpful', 'not-helpful']) }).strict(),
+  z.object({ sa: z.literal(1), action: z.literal('help') }).strict(),
+  z.object({ sa: z.literal(1), action: z.literal('triage'), state: triageState }).strict(),
+  z.object({ sa: z.literal(1), action: z.literal('area'), area: z.enum(['derby-city', 'derbyshire']) }).strict(),
+]);
+
+export type CardAction = z.infer<typeof cardActionSchema>;
+export type FeedbackVerdict = Extract<CardAction, { action: 'feedback' }>['verdict'];
+
+/** Reads a button payload (an object, or JSON text as Slack sends it); undefined when it is not ours or not valid. */
+export function parseCardAction(value: unknown): CardAction | undefined {
+  let candidate = value;
+  if (typeof value === 'string') {
+    if (value.length > 2000) return undefined;
+    try {
+      candidate = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  const parsed = cardActionSchema.safeParse(candidate);
+  return parsed.success ? parsed.data : undefined;
+}
+
+export const cardActions = {
+  topic: (id: string): CardAction => ({ sa: 1, action: 'topic', topicId: id }),
+  feedback: (id: string, verdict: FeedbackVerdict): CardAction => ({ sa: 1, action: 'feedback', topicId: id, verdict }),
+  help: (): CardAction => ({ sa: 1, action: 'help' }),
+  triage: (state: TriageState): CardAction => ({ sa: 1, action: 'triage', state: withoutEmptyFields(state) }),
+  area: (area: WorkArea): CardAction => ({ sa: 1, action: 'area', area }),
+};
+
+function withoutEmptyFields(state: TriageState): TriageState {
+  return Object.fromEntries(Object.entries(state).filter(([, value]) => value !== undefined)) as TriageState;
+}
+
+/** True when a payload looks like it came from one of our cards at all (even if it is now invalid). */
+export function looksLikeCardAction(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && ('sa' in value || 'action' in value);
+}

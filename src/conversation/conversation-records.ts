@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { addDays, type Clock, ukDay } from '../clock.js';
+import type { Answer, WorkArea } from '../engine/index.js';
+import { errorSummary } from '../error-summary.js';
+import type { Logger } from '../logger.js';
+import type { RecordStore } from '../storage/record-store.js';
+import type { FeedbackVerdict } from './card-action.js';
+import type { Platform } from './platform.js';
+
+/** How long redacted unanswered questions are kept. */
+export const unansweredRetentionDays = 90;
+
+/** What the conversation keeps, and never lets a storage failure cost the user a reply. */
+export interface ConversationRecords {
+  feedback(topicId: string, verdict: FeedbackVerdict, platform: Platform): void;
+  /** Counts the question by kind and topic; keeps its redacted text only when it was not answered confidently and recording is on. */
+  question(answer: Answer, platform: Platform, redactedQuestion: () => string): void;
+  getArea(userId: string, platform: Platform): WorkArea | undefined;
+  setArea(userId: string, platform: Platform, area: WorkArea): void;
+}
+
+export interface RecordsOptions {
+  recordUnanswered: boolean;
+}
+
+export class StoredConversationRecords implements ConversationRecords {
+  constructor(
+    private readonly store: RecordStore,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly options: RecordsOptions,
+  ) {}
+
+  feedback(topicId: string, verdict: FeedbackVerdict, platform: Platform): void {
+    this.safely('feedback', () => this.store.recordFeedback(topicId, verdict, platform, this.today()));
+  }
+
+  question(answer: Answer, platform: Platform, redactedQuestion: () => string): void {
+    this.safely('question', () => {
+      const today = this.today();
+      this.store.recordQuestion(answer.kind, answer.topicId, platform, today);
+      if (this.options.recordUnanswered && (answer.kind === 'fallback' || answer.kind === 'clarify')) {
+        const redacted = redactedQuestion().trim();
+        if (redacted) this.store.recordUnanswered(redacted, answer.kind, platform, today, addDays(today, unansweredRetentionDays));
+      }
+    });
+  }
+
+  getArea(userId: string, platform: Platform): WorkArea | undefined {
+    let area: WorkArea | undefined;
+    this.safely('get-area', () => {
+      area = this.store.getArea(userKey(userId, platform));
+    });
+    return area;
+  }
+
+  setArea(userId: string, platform: Platform, area: WorkArea): void {
+    this.safely('set-area', () => this.store.setArea(userKey(userId, platform), area, this.today()));
+  }
+
+  private today(): string {
+    return ukDay(this.clock());
+  }
+
+  private safely(what: string, work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      // A locked or full disk is logged; the user still gets their answer.
+      this.logger.error({ event: 'record-failed', record: what, err: errorSummary(error) }, 'could not write to the record store');
+    }
+  }
+}
+
+/** Users are kept under a one-way hash of platform and id, never the id itself. */
+export function userKey(userId: string, platform: Platform): string {
+  return createHash('sha256').update(`${platform}:${userId}`).digest('hex');
+}
+
+/** For when nothing is kept (tests, or a store that could not be opened). */
+export const noRecords: ConversationRecords = {
+  feedback() {},
+  question() {},
+  getArea() {
+    return undefined;
+  },
+  setArea() {},
+};

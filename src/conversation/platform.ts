@@ -1,0 +1,1 @@
+export type Platform = 'teams' | 'slack' | 'playground';

@@ -1,0 +1,71 @@
+import type { Contact, Procedure, ReportingRoute, Resource } from '../knowledge/pack-types.js';
+import type { OpeningStatus } from './opening-hours.js';
+
+/**
+ * What the engine says in reply to a question, independent of any platform. Renderers turn it
+ * into an Adaptive Card, Block Kit or plain text; nothing here knows which.
+ */
+export type AnswerKind = 'answer' | 'emergency' | 'clarify' | 'fallback' | 'help';
+
+export interface TopicLink {
+  id: string;
+  title: string;
+}
+
+export interface ScoredTopicLink extends TopicLink {
+  score: number;
+}
+
+export interface SourceCitation {
+  title: string;
+  publisher: string;
+  version: string;
+  /** ISO date, e.g. 2025-03-14. */
+  lastUpdated: string;
+  /** As people read it, e.g. "14 March 2025". */
+  lastUpdatedText: string;
+  /** The part of the procedure the answer comes from, when there is one. */
+  section: string | null;
+}
+
+/** A contact as shown in an answer: with whether it is open now, when it publishes hours. */
+export interface ContactView extends Contact {
+  status?: OpeningStatus;
+}
+
+export interface Answer {
+  kind: AnswerKind;
+  /** True when the reply must lead with "call 999". */
+  emergency: boolean;
+  topicId: string | null;
+  title: string;
+  /** Confidence of the match, 0 to 1. */
+  score: number;
+  summary: string;
+  /** Steps in order, most urgent first. */
+  actions: string[];
+  details: string[];
+  procedures: Procedure[];
+  contacts: ContactView[];
+  reportingRoutes: ReportingRoute[];
+  resources: Resource[];
+  followUps: TopicLink[];
+  /** Other topics that could fit ("did you mean"). */
+  alternatives: ScoredTopicLink[];
+  source: SourceCitation;
+  /** "If a child is at immediate risk, call 999." Every reply carries it. */
+  safetyLine: string;
+  /** Short notes to show above the answer, such as a pack that is due for review. */
+  notices: string[];
+}
+
+export type WorkArea = 'derby-city' | 'derbyshire';
+
+export interface AnswerContext {
+  /** The practitioner's area, so their consultation line comes first. */
+  area?: WorkArea;
+  /** The time to judge opening hours by (the engine's clock when absent). */
+  now?: Date;
+}
+
+export const safetyLine = 'If a child is at immediate risk, call 999.';

@@ -1,0 +1,152 @@
+import type { KnowledgePack } from '../knowledge/pack-types.js';
+import { AnswerBuilder } from './answer-builder.js';
+import type { Answer, AnswerContext, ScoredTopicLink } from './answer-model.js';
+import { loadEnglishWords, loadEverydayStems } from './english-words.js';
+import { ImmediateRiskDetector } from './immediate-risk-detector.js';
+import { PrivacyCheck, type PrivacyFinding } from './privacy-check.js';
+import { SmallTalkDetector } from './small-talk-detector.js';
+import { SpellingCorrector } from './spelling-corrector.js';
+import { SynonymRewriter } from './synonym-rewriter.js';
+import { TermAnalyser } from './term-analyser.js';
+import { tokenise } from './text-normaliser.js';
+import { type TopicMatch, TopicMatcher } from './topic-matcher.js';
+import { Triage, type TriageState, type TriageView } from './triage.js';
+import { buildVocabulary } from './vocabulary.js';
+
+/**
+ * Question length limits. The immediate-risk check reads far more than topic matching, so a
+ * danger mentioned late in a long message is still seen, while matching stays fast.
+ */
+const riskScanCharacters = 8000;
+const matchingTokens = 80;
+
+/** Confidence thresholds, tuned with `npm run eval`. */
+export const thresholds = {
+  /** At or above: answer with the best topic. */
+  answer: 0.36,
+  /** Below: say plainly that the bot does not know. Between the two: "did you mean". */
+  fallback: 0.2,
+  /** Alternatives offered must score at least this. */
+  alternative: 0.16,
+  /** A related topic shown under "call 999" must score at least this. */
+  emergencyRelated: 0.2,
+};
+
+export interface EngineOptions {
+  /** Notes every answer carries, such as a pack past its review date. */
+  notices?: readonly string[];
+  /** Time source for opening hours; a context's `now` overrides it. */
+  clock?: () => Date;
+}
+
+export interface Engine {
+  readonly pack: KnowledgePack;
+  /** The reply to a question in the practitioner's words. Never throws for any string. */
+  answer(question: string, context?: AnswerContext): Answer;
+  /** The answer for a topic picked by id (a button), or undefined for an unknown id. */
+  answerTopic(topicId: string, context?: AnswerContext): Answer | undefined;
+  help(context?: AnswerContext): Answer;
+  /** "I have a concern", "what should I do": a request for the guided triage with nothing more specific asked. */
+  isTriageRequest(question: string): boolean;
+  /** A step of the "I have a concern" triage; undefined for a state the cards could not have produced. */
+  triage(state: TriageState, context?: AnswerContext): TriageView | undefined;
+  /** 999 and the advice lines: what to show when anything else fails. */
+  safety(context?: AnswerContext): Answer;
+  /** Does the message look like it holds a child's personal details? */
+  checkPrivacy(text: string): PrivacyFinding;
+  /** The message with personal details replaced by placeholders. */
+  redact(text: string): string;
+}
+
+export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): Engine {
+  const analyser = new TermAnalyser(new SynonymRewriter(pack.synonyms));
+  const matcher = new TopicMatcher(pack, analyser, loadEverydayStems());
+  const speller = new SpellingCorrector(buildVocabulary(pack), loadEnglishWords());
+  const riskDetector = new ImmediateRiskDetector(pack.immediateRiskSignals);
+  const smallTalk = new SmallTalkDetector(pack.smallTalk);
+  const builder = new AnswerBuilder(pack, options.notices);
+  const triage = new Triage(pack, builder);
+  const privacy = new PrivacyCheck(
+    [...pack.contacts.values()].flatMap((contact) => [contact.phone, contact.email].filter((value): value is string => Boolean(value))),
+  );
+
+  const clock = options.clock ?? (() => new Date());
+  const withTime = (context: AnswerContext): AnswerContext => (context.now ? context : { ...context, now: clock() });
+
+  const toLinks = (matches: TopicMatch[]): ScoredTopicLink[] =>
+    matches
+      .filter((match) => match.score >= thresholds.alternative)
+      .map((match) => ({ id: match.topic.id, title: match.topic.title, score: round(match.score) }));
+
+  const hasContent = (tokens: readonly string[]) => matcher.rank(tokens, 1).length > 0;
+
+  return {
+    pack,
+
+    answer(question, given = {}) {
+      const context = withTime(given);
+      const typed = tokenise(typeof question === 'string' ? question : '', riskScanCharacters);
+      if (typed.length === 0) return builder.help(context);
+      const corrected = speller.correctAll(typed);
+
+      const risk = riskDetector.detect(corrected);
+      const forMatching = corrected.slice(0, matchingTokens);
+      const ranked = matcher.rank(forMatching);
+      const best = ranked[0];
+
+      if (risk.signals.length > 0) {
+        const related = best && best.score >= thresholds.emergencyRelated ? best.topic : undefined;
+        return builder.emergency(related, round(best?.score ?? 1), context);
+      }
+
+      const chat = smallTalk.read(forMatching);
+      if (chat.kinds.length > 0 && !hasContent(chat.remainder)) return builder.help(context);
+
+      const anchored = best !== undefined && isAnchored(best);
+      if (!best || best.score < thresholds.fallback || !anchored) return builder.fallback(toLinks(ranked.slice(0, 3)), context);
+      if (best.score >= thresholds.answer) {
+        return builder.forTopic(best.topic, round(best.score), toLinks(ranked.slice(1, 4)), context);
+      }
+      const choices = toLinks(ranked.slice(0, 3));
+      if (choices.length >= 2) return builder.clarify(choices);
+      return builder.fallback(choices, context);
+    },
+
+    answerTopic(topicId, given = {}) {
+      const context = withTime(given);
+      const topic = pack.topicsById.get(topicId);
+      if (!topic) return undefined;
+      return topic.id === 'immediate-risk' ? builder.emergency(undefined, 1, context) : builder.forTopic(topic, 1, [], context);
+    },
+
+    help: (context = {}) => builder.help(withTime(context)),
+    triage: (state, context = {}) => triage.view(state, withTime(context)),
+    isTriageRequest(question) {
+      const tokens = speller
+        .correctAll(tokenise(typeof question === 'string' ? question : '', riskScanCharacters))
+        .slice(0, matchingTokens);
+      if (tokens.length === 0 || riskDetector.detect(tokens).signals.length > 0) return false;
+      const chat = smallTalk.read(tokens);
+      return chat.kinds.includes('triage') && !hasContent(chat.remainder);
+    },
+    safety: (context = {}) => builder.safety(withTime(context)),
+    checkPrivacy: (text) => privacy.inspect(text),
+    redact: (text) => privacy.redact(text),
+  };
+}
+
+/**
+ * Enough to go on: the question is nearly one of the topic's phrasings, or shares two telling words
+ * with it, or one in its title or keywords, and is not outweighed by everyday words the pack never
+ * uses. One incidental word ("change", "password", "staff" in "the printer in the staff room is
+ * jammed") is not.
+ */
+function isAnchored(match: TopicMatch): boolean {
+  if (match.phrasingSimilarity >= 0.85) return true;
+  const shared = match.sharedWords >= 2 || match.titleOrKeywordWords >= 1;
+  return shared && match.unrelatedWords <= Math.max(1, 2 * match.sharedWords - 1);
+}
+
+function round(score: number): number {
+  return Math.round(score * 1000) / 1000;
+}

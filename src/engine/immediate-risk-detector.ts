@@ -1,0 +1,67 @@
+import type { ImmediateRiskSignals } from '../knowledge/pack-types.js';
+import { type PhraseMatch, PhraseMatcher } from './phrase-matcher.js';
+
+export interface ImmediateRiskFinding {
+  /** Ids of the signals that fired, e.g. "meeting-soon". */
+  signals: string[];
+  /** Their explanations from the knowledge pack. */
+  reasons: string[];
+}
+
+interface CompiledSignal {
+  id: string;
+  why: string;
+  groupCount: number;
+}
+
+/** Which signal, which of its groups (or "unless"), a phrase belongs to. */
+interface PhraseRole {
+  signal: number;
+  group: number | 'unless';
+}
+
+/**
+ * Decides whether a question signals a child at immediate risk. It runs before topic matching
+ * and nothing can outscore it. The signals are data (knowledge/language/immediate-risk-signals.yaml)
+ * so a safeguarding lead can extend them.
+ */
+export class ImmediateRiskDetector {
+  private readonly signals: CompiledSignal[];
+  private readonly phrases = new PhraseMatcher<PhraseRole>();
+  private readonly negations: ReadonlySet<string>;
+  private readonly negationWindow: number;
+
+  constructor(definition: ImmediateRiskSignals) {
+    this.negations = new Set(definition.negations);
+    this.negationWindow = definition.negationWindow;
+    this.signals = definition.signals.map((signal, signalIndex) => {
+      const groups = signal.all ?? [signal.any ?? []];
+      groups.forEach((group, groupIndex) => {
+        const phrases = typeof group === 'string' ? (definition.lists[group.slice(1)] ?? []) : group;
+        for (const phrase of phrases) this.phrases.add(phrase, { signal: signalIndex, group: groupIndex });
+      });
+      for (const phrase of signal.unless ?? []) this.phrases.add(phrase, { signal: signalIndex, group: 'unless' });
+      return { id: signal.id, why: signal.why, groupCount: groups.length };
+    });
+  }
+
+  detect(tokens: readonly string[]): ImmediateRiskFinding {
+    const satisfied = this.signals.map((signal) => new Array<boolean>(signal.groupCount).fill(false));
+    const vetoed = new Array<boolean>(this.signals.length).fill(false);
+    for (const match of this.phrases.findAll(tokens)) {
+      const { signal, group } = match.value;
+      if (group === 'unless') vetoed[signal] = true;
+      else if (!this.isNegated(tokens, match)) satisfied[signal]![group] = true;
+    }
+    const fired = this.signals.filter((_, index) => !vetoed[index] && satisfied[index]!.every(Boolean));
+    return { signals: fired.map((signal) => signal.id), reasons: fired.map((signal) => signal.why) };
+  }
+
+  private isNegated(tokens: readonly string[], match: PhraseMatch<PhraseRole>): boolean {
+    const from = Math.max(0, match.start - this.negationWindow);
+    for (let index = from; index < match.start; index++) {
+      if (this.negations.has(tokens[index]!)) return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,15 @@
+export type {
+  Answer,
+  AnswerContext,
+  AnswerKind,
+  ContactView,
+  ScoredTopicLink,
+  SourceCitation,
+  TopicLink,
+  WorkArea,
+} from './answer-model.js';
+export { safetyLine } from './answer-model.js';
+export { createEngine, type Engine, type EngineOptions, thresholds } from './engine.js';
+export type { OpeningStatus } from './opening-hours.js';
+export type { PersonalDetailKind, PrivacyFinding } from './privacy-check.js';
+export type { TriageChoiceView, TriageState, TriageStepName, TriageView } from './triage.js';

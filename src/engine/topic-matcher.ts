@@ -1,0 +1,194 @@
+import type { KnowledgePack, Topic } from '../knowledge/pack-types.js';
+import type { TermAnalyser } from './term-analyser.js';
+import { tokenise } from './text-normaliser.js';
+
+/** How strongly each part of a topic speaks for it (title and keywords most, actions least). */
+const fieldWeights = {
+  title: 1,
+  keywords: 1,
+  phrasings: 0.9,
+  summary: 0.45,
+  details: 0.45,
+  references: 0.45,
+  actions: 0.2,
+} as const;
+
+/**
+ * Words the pack never uses still say something about the question. An everyday English word
+ * ("printer", "signature") suggests the question is about something else; anything else (a name,
+ * a typo, slang) says less.
+ */
+const unknownEverydayWordWeight = 1.6;
+const unknownOtherWordWeight = 0.7;
+
+export interface TopicMatch {
+  topic: Topic;
+  /** 0 to 1: how much of the question this topic explains, weighted by how telling each word is. */
+  coverage: number;
+  /** 0 to 1: how close the question is to the topic's nearest phrasing. */
+  phrasingSimilarity: number;
+  /** Sum of the weights of the words and word pairs the topic shares with the question. */
+  evidence: number;
+  /** Combined score used for ranking, 0 to 1. */
+  score: number;
+  /** How many telling words of the question the topic shares, in any field but its actions. */
+  sharedWords: number;
+  /** How many telling words of the question are in the topic's title or keywords. */
+  titleOrKeywordWords: number;
+  /** Everyday English words in the question that the pack never uses ("printer", "signature"). */
+  unrelatedWords: number;
+}
+
+/** A word this rare across topics tells them apart; commoner ones ("child", "online") do not. */
+const tellingWordFrequency = 1.2;
+
+interface IndexedPhrasing {
+  terms: ReadonlySet<string>;
+  weight: number;
+}
+
+/**
+ * Ranks topics for a question. An inverted index over short fields narrows the candidates to the
+ * topics that share a term with the question, then each candidate is scored on coverage of the
+ * question and similarity to its closest phrasing. Cost grows with the question's terms, not with
+ * the size of the pack's text.
+ */
+export class TopicMatcher {
+  private readonly postings = new Map<string, Map<number, number>>();
+  private readonly inverseFrequency = new Map<string, number>();
+  private readonly phrasings: IndexedPhrasing[][];
+  private readonly topics: readonly Topic[];
+
+  constructor(
+    pack: KnowledgePack,
+    private readonly analyser: TermAnalyser,
+    private readonly everydayWords: ReadonlySet<string> = new Set(),
+  ) {
+    this.topics = pack.topics;
+    this.phrasings = this.topics.map(() => []);
+    this.topics.forEach((topic, topicIndex) => {
+      const add = (text: string, weight: number) => {
+        const { unigrams, bigrams } = analyser.terms(tokenise(text));
+        for (const term of [...unigrams, ...bigrams]) this.post(term, topicIndex, weight);
+        return unigrams;
+      };
+      add(topic.title, fieldWeights.title);
+      for (const keyword of topic.keywords ?? []) add(keyword, fieldWeights.keywords);
+      add(topic.summary, fieldWeights.summary);
+      for (const detail of topic.details ?? []) add(detail, fieldWeights.details);
+      for (const action of topic.actions) add(action, fieldWeights.actions);
+      for (const name of referenceNames(pack, topic)) add(name, fieldWeights.references);
+      for (const phrasing of [topic.title, ...topic.phrasings, ...(topic.keywords ?? [])]) {
+        const unigrams = add(phrasing, fieldWeights.phrasings);
+        if (unigrams.length > 0) this.phrasings[topicIndex]!.push({ terms: new Set(unigrams), weight: 0 });
+      }
+    });
+    const topicCount = this.topics.length;
+    for (const [term, byTopic] of this.postings) {
+      let spread = 0;
+      for (const weight of byTopic.values()) spread += weight;
+      this.inverseFrequency.set(term, Math.log(1 + topicCount / (0.5 + spread)));
+    }
+    for (const list of this.phrasings) {
+      for (const phrasing of list) phrasing.weight = this.sumWeights(phrasing.terms);
+    }
+  }
+
+  /** Topics sharing at least one term with the question, best first. */
+  rank(tokens: readonly string[], limit = 5): TopicMatch[] {
+    const { unigrams, bigrams } = this.analyser.terms(tokens);
+    const questionTerms = new Set(unigrams);
+    if (questionTerms.size === 0) return [];
+    let questionWeight = 0;
+    for (const term of questionTerms) questionWeight += this.weightOf(term);
+
+    const evidence = new Map<number, number>();
+    const unigramEvidence = new Map<number, number>();
+    const shared = new Map<number, number>();
+    const strong = new Map<number, number>();
+    const increment = (counts: Map<number, number>, topicIndex: number) => counts.set(topicIndex, (counts.get(topicIndex) ?? 0) + 1);
+    const credit = (term: string, isUnigram: boolean) => {
+      const byTopic = this.postings.get(term);
+      const weight = this.inverseFrequency.get(term);
+      if (!byTopic || weight === undefined) return;
+      for (const [topicIndex, fieldWeight] of byTopic) {
+        evidence.set(topicIndex, (evidence.get(topicIndex) ?? 0) + weight * fieldWeight);
+        if (!isUnigram) continue;
+        unigramEvidence.set(topicIndex, (unigramEvidence.get(topicIndex) ?? 0) + weight * fieldWeight);
+        if (weight < tellingWordFrequency) continue;
+        if (fieldWeight > fieldWeights.actions) increment(shared, topicIndex);
+        if (fieldWeight >= fieldWeights.title) increment(strong, topicIndex);
+      }
+    };
+    for (const term of questionTerms) credit(term, true);
+    for (const term of new Set(bigrams)) credit(term, false);
+    let unrelatedWords = 0;
+    for (const term of questionTerms) if (!this.inverseFrequency.has(term) && this.everydayWords.has(term)) unrelatedWords++;
+
+    const matches: TopicMatch[] = [];
+    for (const [topicIndex, topicEvidence] of evidence) {
+      const coverage = Math.min(1, (unigramEvidence.get(topicIndex) ?? 0) / questionWeight);
+      const phrasingSimilarity = this.closestPhrasing(topicIndex, questionTerms, questionWeight);
+      const score = 0.5 * coverage + 0.5 * phrasingSimilarity;
+      matches.push({
+        topic: this.topics[topicIndex]!,
+        coverage,
+        phrasingSimilarity,
+        evidence: topicEvidence,
+        score,
+        sharedWords: shared.get(topicIndex) ?? 0,
+        titleOrKeywordWords: strong.get(topicIndex) ?? 0,
+        unrelatedWords,
+      });
+    }
+    matches.sort((a, b) => b.score - a.score || b.evidence - a.evidence || a.topic.id.localeCompare(b.topic.id));
+    return matches.slice(0, limit);
+  }
+
+  /** Every term the index knows, for the spelling corrector's vocabulary. */
+  knownTerms(): Iterable<string> {
+    return this.postings.keys();
+  }
+
+  private closestPhrasing(topicIndex: number, questionTerms: ReadonlySet<string>, questionWeight: number): number {
+    let best = 0;
+    for (const phrasing of this.phrasings[topicIndex]!) {
+      let shared = 0;
+      for (const term of phrasing.terms) if (questionTerms.has(term)) shared += this.inverseFrequency.get(term) ?? 0;
+      if (shared === 0) continue;
+      const dice = (2 * shared) / (questionWeight + phrasing.weight);
+      if (dice > best) best = dice;
+    }
+    return best;
+  }
+
+  private sumWeights(terms: Iterable<string>): number {
+    let total = 0;
+    for (const term of terms) total += this.weightOf(term);
+    return total;
+  }
+
+  private weightOf(term: string): number {
+    const known = this.inverseFrequency.get(term);
+    if (known !== undefined) return known;
+    return this.everydayWords.has(term) ? unknownEverydayWordWeight : unknownOtherWordWeight;
+  }
+
+  private post(term: string, topicIndex: number, weight: number): void {
+    let byTopic = this.postings.get(term);
+    if (!byTopic) {
+      byTopic = new Map();
+      this.postings.set(term, byTopic);
+    }
+    if ((byTopic.get(topicIndex) ?? 0) < weight) byTopic.set(topicIndex, weight);
+  }
+}
+
+function referenceNames(pack: KnowledgePack, topic: Topic): string[] {
+  return [
+    ...(topic.procedures ?? []).map((id) => pack.procedures.get(id)?.name ?? ''),
+    ...(topic.reportingRoutes ?? []).map((id) => pack.reportingRoutes.get(id)?.name ?? ''),
+    ...(topic.resources ?? []).map((id) => pack.resources.get(id)?.name ?? ''),
+    ...(topic.contacts ?? []).map((id) => pack.contacts.get(id)?.name ?? ''),
+  ].filter(Boolean);
+}

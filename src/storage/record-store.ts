@@ -1,0 +1,29 @@
+import type { FeedbackVerdict } from '../conversation/card-action.js';
+import type { Platform } from '../conversation/platform.js';
+import type { AnswerKind, WorkArea } from '../engine/index.js';
+
+/**
+ * What the bot keeps: feedback per topic, counts of questions per kind and topic, each user's
+ * chosen area (under a one-way hash of their id), and, only when RECORD_UNANSWERED is on,
+ * redacted questions it could not answer confidently, for 90 days. Never message text otherwise,
+ * never who asked what.
+ */
+export interface RecordStore {
+  recordFeedback(topicId: string, verdict: FeedbackVerdict, platform: Platform, day: string): void;
+  recordQuestion(kind: AnswerKind, topicId: string | null, platform: Platform, day: string): void;
+  /** `redactedText` must already have names, numbers, emails, postcodes and dates removed. */
+  recordUnanswered(redactedText: string, kind: AnswerKind, platform: Platform, day: string, expiresDay: string): void;
+  getArea(userKey: string): WorkArea | undefined;
+  setArea(userKey: string, area: WorkArea, day: string): void;
+  /** Removes unanswered questions past their expiry day; returns how many went. */
+  pruneExpired(today: string): number;
+  report(): StoreReport;
+  close(): void;
+}
+
+export interface StoreReport {
+  questionsByKind: Array<{ kind: string; count: number }>;
+  questionsByTopic: Array<{ topicId: string; count: number }>;
+  feedbackByTopic: Array<{ topicId: string; helpful: number; notHelpful: number }>;
+  unanswered: Array<{ text: string; count: number; lastDay: string }>;
+}

@@ -1,0 +1,146 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { FeedbackVerdict } from '../conversation/card-action.js';
+import type { Platform } from '../conversation/platform.js';
+import type { AnswerKind, WorkArea } from '../engine/index.js';
+import type { RecordStore, StoreReport } from './record-store.js';
+
+/** Each step brings an older database up to the next version; PRAGMA user_version says where it is. */
+const migrations: string[] = [
+  `CREATE TABLE feedback (
+     id INTEGER PRIMARY KEY,
+     day TEXT NOT NULL,
+     platform TEXT NOT NULL,
+     topic_id TEXT NOT NULL,
+     verdict TEXT NOT NULL CHECK (verdict IN ('helpful', 'not-helpful'))
+   );
+   CREATE INDEX feedback_topic ON feedback (topic_id);
+   CREATE TABLE question_counts (
+     day TEXT NOT NULL,
+     platform TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     topic_id TEXT NOT NULL DEFAULT '',
+     count INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (day, platform, kind, topic_id)
+   );
+   CREATE TABLE area_preferences (
+     user_key TEXT PRIMARY KEY,
+     area TEXT NOT NULL CHECK (area IN ('derby-city', 'derbyshire')),
+     updated_day TEXT NOT NULL
+   );
+   CREATE TABLE unanswered (
+     id INTEGER PRIMARY KEY,
+     day TEXT NOT NULL,
+     platform TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     redacted_text TEXT NOT NULL,
+     expires_day TEXT NOT NULL
+   );
+   CREATE INDEX unanswered_expiry ON unanswered (expires_day);`,
+];
+
+export interface SqliteOptions {
+  /** How long a write waits for another connection's lock before failing (ms). */
+  busyTimeoutMs?: number;
+  readonly?: boolean;
+}
+
+/**
+ * The record store in one SQLite file (WAL mode, so readers never block the writer and several
+ * bot processes can share it). Created and migrated when opened.
+ */
+export class SqliteRecordStore implements RecordStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(file: string, options: SqliteOptions = {}) {
+    if (file !== ':memory:' && !options.readonly) mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    if (!options.readonly) {
+      this.db.pragma('journal_mode = WAL');
+      this.migrate();
+    }
+    this.statements = {
+      feedback: this.db.prepare('INSERT INTO feedback (day, platform, topic_id, verdict) VALUES (?, ?, ?, ?)'),
+      question: this.db.prepare(
+        `INSERT INTO question_counts (day, platform, kind, topic_id, count) VALUES (?, ?, ?, ?, 1)
+         ON CONFLICT (day, platform, kind, topic_id) DO UPDATE SET count = count + 1`,
+      ),
+      unanswered: this.db.prepare('INSERT INTO unanswered (day, platform, kind, redacted_text, expires_day) VALUES (?, ?, ?, ?, ?)'),
+      getArea: this.db.prepare('SELECT area FROM area_preferences WHERE user_key = ?'),
+      setArea: this.db.prepare(
+        `INSERT INTO area_preferences (user_key, area, updated_day) VALUES (?, ?, ?)
+         ON CONFLICT (user_key) DO UPDATE SET area = excluded.area, updated_day = excluded.updated_day`,
+      ),
+      prune: this.db.prepare('DELETE FROM unanswered WHERE expires_day < ?'),
+    };
+  }
+
+  recordFeedback(topicId: string, verdict: FeedbackVerdict, platform: Platform, day: string): void {
+    this.statements.feedback.run(day, platform, topicId, verdict);
+  }
+
+  recordQuestion(kind: AnswerKind, topicId: string | null, platform: Platform, day: string): void {
+    this.statements.question.run(day, platform, kind, topicId ?? '');
+  }
+
+  recordUnanswered(redactedText: string, kind: AnswerKind, platform: Platform, day: string, expiresDay: string): void {
+    this.statements.unanswered.run(day, platform, kind, redactedText.slice(0, 500), expiresDay);
+  }
+
+  getArea(userKey: string): WorkArea | undefined {
+    const row = this.statements.getArea.get(userKey) as { area: WorkArea } | undefined;
+    return row?.area;
+  }
+
+  setArea(userKey: string, area: WorkArea, day: string): void {
+    this.statements.setArea.run(userKey, area, day);
+  }
+
+  pruneExpired(today: string): number {
+    return this.statements.prune.run(today).changes;
+  }
+
+  report(): StoreReport {
+    return {
+      questionsByKind: this.db
+        .prepare('SELECT kind, SUM(count) AS count FROM question_counts GROUP BY kind ORDER BY count DESC')
+        .all() as StoreReport['questionsByKind'],
+      questionsByTopic: this.db
+        .prepare(
+          "SELECT topic_id AS topicId, SUM(count) AS count FROM question_counts WHERE topic_id <> '' GROUP BY topic_id ORDER BY count DESC",
+        )
+        .all() as StoreReport['questionsByTopic'],
+      feedbackByTopic: this.db
+        .prepare(
+          `SELECT topic_id AS topicId,
+                  SUM(verdict = 'helpful') AS helpful,
+                  SUM(verdict = 'not-helpful') AS notHelpful
+           FROM feedback GROUP BY topic_id`,
+        )
+        .all() as StoreReport['feedbackByTopic'],
+      unanswered: this.db
+        .prepare(
+          'SELECT redacted_text AS text, COUNT(*) AS count, MAX(day) AS lastDay FROM unanswered GROUP BY redacted_text ORDER BY count DESC, lastDay DESC LIMIT 50',
+        )
+        .all() as StoreReport['unanswered'],
+    };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private migrate(): void {
+    // IMMEDIATE takes the write lock first, so two processes starting together migrate once.
+    this.db
+      .transaction(() => {
+        const current = this.db.pragma('user_version', { simple: true }) as number;
+        for (let version = current; version < migrations.length; version++) this.db.exec(migrations[version]!);
+        if (current < migrations.length) this.db.pragma(`user_version = ${migrations.length}`);
+      })
+      .immediate();
+  }
+}

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const screenshots = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'safeguarding-playground-screenshots');
+
+/**
+ * The playground in a real browser: Debian's Chromium driven by playwright-core. CI installs
+ * Chromium (.ci/run); elsewhere the test is skipped, with a note, only when Chromium is absent.
+ */
+describe('local playground in Chromium', function () {
+  this.timeout(60_000);
+  let bot: TestApp;
+  let browser: Browser;
+  let page: Page;
+  const foreignRequests: string[] = [];
+  const scriptErrors: string[] = [];
+
+  before(async function () {
+    if (!existsSync(chromiumPath)) {
+      if (process.env.CI) throw new Error(`Chromium is required in CI but was not found at ${chromiumPath}`);
+      console.warn(`    (skipped: no Chromium at ${chromiumPath}; install it with apt-get install chromium)`);
+      this.skip();
+    }
+    mkdirSync(screenshots, { recursive: true });
+    bot = await startTestApp({ PLAYGROUND: 'on' });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const origin = new URL(bot.baseUrl).origin;
+    page.on('request', (request) => {
+      const url = request.url();
+      if (!url.startsWith(origin) && !url.startsWith('data:')) foreignRequests.push(url);
+    });
+    page.on('pageerror', (error) => scriptErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') scriptErrors.push(message.text());
+    });
+    await page.goto(`${bot.baseUrl}/`);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await bot?.stop();
+  });
+
+  const cards = () => page.locator('#transcript li.bot .ac-adaptiveCard');
+
+  async function ask(question: string): Promise<void> {
+    const before = await cards().count();
+    await page.fill('#question', question);
+    await page.press('#question', 'Enter');
+    await page.waitForFunction(`document.querySelectorAll('#transcript li.bot .ac-adaptiveCard').length > ${before}`);
+  }
+
+  it('looks like a product: name, purpose, the 999 rule and suggested questions', async () => {
+    await cards().first().waitFor();
+    assert.equal(await page.locator('h1').textContent(), 'Safeguarding Assistant');
+    assert.match((await page.locator('.rule').textContent()) ?? '', /call 999/);
+    assert.ok((await page.locator('#chips button').count()) >= 4);
+    assert.match((await cards().first().textContent()) ?? '', /what I can help with/i);
+  });
+
+  it('answers a typed question with a card rendered by the Adaptive Cards renderer', async () => {
+    await ask('who do I call for advice in Derbyshire');
+    const card = cards().last();
+    assert.match((await card.textContent()) ?? '', /01629 535 353/);
+    await page.screenshot({ path: join(screenshots, 'playground-answer.png') });
+  });
+
+  it('runs a card button and shows the next card', async () => {
+    const before = await cards().count();
+    await cards().last().locator('button.ac-pushButton').first().click();
+    await page.waitForFunction(`document.querySelectorAll('#transcript li.bot .ac-adaptiveCard').length > ${before}`);
+    assert.ok((await cards().count()) > before);
+  });
+
+  it('shows 999 first for an emergency', async () => {
+    await ask('a 13 year old is going to meet an adult from instagram tonight');
+    const text = (await cards().last().textContent()) ?? '';
+    const firstNumber = /\d{3}(?:[\d ]*\d)?/.exec(text);
+    assert.equal(firstNumber?.[0], '999');
+    await page.screenshot({ path: join(screenshots, 'playground-emergency.png') });
+  });
+
+  it('shows the Slack rendering of the last answer', async () => {
+    await page.check('#slack-switch');
+    await page.locator('#slack-preview .sk-header').first().waitFor();
+    assert.match((await page.locator('#slack-preview').textContent()) ?? '', /999/);
+    assert.match((await page.locator('#slack-json').textContent()) ?? '', /"blocks"/);
+    await page.screenshot({ path: join(screenshots, 'playground-slack-view.png') });
+    await page.uncheck('#slack-switch');
+  });
+
+  it('made no request to any other host and raised no script errors', () => {
+    assert.deepEqual(foreignRequests, []);
+    assert.deepEqual(scriptErrors, []);
+  });
+});

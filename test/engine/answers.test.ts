@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { safetyLine } from '../../src/engine/index.js';
+import { renderPlainText } from '../../src/render/plain-text.js';
+import { realEngine } from '../support/engine.js';
+
+describe('engine answers', () => {
+  const engine = realEngine();
+
+  const expected: Array<[string, string]> = [
+    ['two pupils have been sharing nudes', 'nudes-sharing'],
+    ['can I look at the pic to check what it shows', 'viewing-nude-images'],
+    ['will the police prosecute a 14 year old for sexting', 'criminalising-children-nudes'],
+    ['LADO', 'allegations-against-staff'],
+    ['who is the DSL', 'designated-safeguarding-lead'],
+    ['CSE', 'child-exploitation'],
+    ['county lines', 'county-lines'],
+    ['KCSIE online safety', 'keeping-children-safe-in-education'],
+    ['starting point', 'starting-point'],
+    ['upskirting', 'upskirting'],
+    ['report child sexual abuse material', 'internet-watch-foundation'],
+    ['refferal to social care', 'making-a-referral'],
+  ];
+  for (const [question, topicId] of expected) {
+    it(`answers "${question}" with ${topicId}`, () => {
+      const answer = engine.answer(question);
+      assert.equal(answer.kind, 'answer', `${answer.kind}: ${answer.alternatives.map((a) => a.id).join(', ')}`);
+      assert.equal(answer.topicId, topicId);
+      assert.ok(answer.score > 0 && answer.score <= 1);
+    });
+  }
+
+  for (const question of [
+    "what's for lunch",
+    'how do I reset my password',
+    'the printer in the staff room is jammed',
+    'qwertyuiop',
+    'tell me a joke',
+  ]) {
+    it(`declines the off-topic "${question}"`, () => {
+      const answer = engine.answer(question);
+      assert.equal(answer.kind, 'fallback');
+      assert.match(renderPlainText(answer), /Professionals Online Safety Helpline/);
+      assert.equal(answer.contacts[0]?.phone, '999');
+    });
+  }
+
+  for (const question of ['hello', 'hi there', 'what can you do', 'help', '']) {
+    it(`shows help for "${question}"`, () => {
+      assert.equal(engine.answer(question).kind, 'help');
+    });
+  }
+
+  it('cites the source section and date on every answer', () => {
+    const answer = engine.answer('county lines');
+    assert.equal(answer.source.version, 'v53');
+    assert.equal(answer.source.lastUpdatedText, '14 March 2025');
+    assert.ok(answer.source.section);
+    assert.equal(answer.safetyLine, safetyLine);
+  });
+
+  it("puts the practitioner's own consultation line first", () => {
+    const city = engine.answer('who can I speak to for advice about thresholds', { area: 'derby-city' });
+    const county = engine.answer('who can I speak to for advice about thresholds', { area: 'derbyshire' });
+    const order = (answer: typeof city) =>
+      answer.contacts.map((contact) => contact.id).filter((id) => id.includes('derby-city') || id === 'starting-point');
+    assert.deepEqual(order(city), ['derby-city-consultation-line', 'starting-point']);
+    assert.deepEqual(order(county), ['starting-point', 'derby-city-consultation-line']);
+  });
+
+  it('answers a topic chosen by button, and nothing for an unknown id', () => {
+    assert.equal(engine.answerTopic('report-remove')?.topicId, 'report-remove');
+    assert.equal(engine.answerTopic('immediate-risk')?.kind, 'emergency');
+    assert.equal(engine.answerTopic('no-such-topic'), undefined);
+  });
+
+  it('offers "did you mean" choices when a question could fit several topics', () => {
+    const answer = engine.answer('report');
+    assert.ok(answer.kind === 'clarify' || answer.kind === 'answer');
+    if (answer.kind === 'clarify') assert.ok(answer.alternatives.length >= 2 && answer.alternatives.length <= 3);
+  });
+
+  const awkward: Array<[string, unknown]> = [
+    ['empty', ''],
+    ['spaces', '    \n\t  '],
+    ['huge', 'sexting '.repeat(50_000)],
+    ['binary', String.fromCharCode(...Array.from({ length: 2000 }, (_, index) => index % 256))],
+    ['control characters', '\u0000\u0007\u001b[31mnudes\u202e\ufeff'],
+    ['emoji', '😱😱 📸 🔞'],
+    ['markdown', '**bold** [x](https://evil.example) `code` # heading'],
+    ['not a string', { toString: () => 'x' }],
+  ];
+  for (const [label, input] of awkward) {
+    it(`never throws on ${label} input and still carries the 999 line`, () => {
+      const answer = engine.answer(input as string);
+      assert.equal(answer.safetyLine, safetyLine);
+      assert.match(renderPlainText(answer), /call 999/i);
+    });
+  }
+});

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { realEngine } from '../support/engine.js';
+
+/** Missing a real emergency is the worst failure the bot can have; a false alarm is the second worst. */
+describe('immediate-risk detection', () => {
+  const engine = realEngine();
+
+  const emergencies = [
+    'child at immediate risk',
+    'emergency',
+    'EMERGANCY!!',
+    'imediate danger to a pupil',
+    'a 13 year old is going to meet an adult from instagram this evening',
+    'shes meeting a man she met on snapchat after school today',
+    'boy has gone to meet someone he met on roblox',
+    'pupil says she wants to die after her pictures were shared',
+    'student is suicidal after being sextorted',
+    'he said he is going to kill himself tonight',
+    'she is self harming right now because of the messages',
+    'someone online is threatening to come to the childs house tonight',
+    'man threatening to hurt a year 10 girl if she does not send more pics',
+    'child being abused on livestream now',
+    'boy missing, last seen talking to a man on xbox',
+    'year 9 girl has run away with an older guy from tiktok',
+    'not sure if urgent but a 12 year old is meeting an adult from discord right now',
+    'child in danger',
+  ];
+  for (const question of emergencies) {
+    it(`calls 999 first for "${question}"`, () => {
+      const answer = engine.answer(question);
+      assert.equal(answer.kind, 'emergency', `${answer.kind} ${answer.topicId}`);
+      assert.equal(answer.emergency, true);
+      assert.match(answer.actions[0]!, /999/);
+      assert.equal(answer.contacts[0]?.phone, '999');
+    });
+  }
+
+  const notEmergencies = [
+    'not urgent, but what is the law on upskirting',
+    'no immediate risk, two pupils sharing nudes',
+    'is it an offence for an adult to arrange to meet a child after one conversation',
+    'a child is watching self harm videos on tiktok',
+    'what is the online safety act offence of encouraging self harm',
+    'we have a strategy meeting today about a child',
+    'threatening communications offence',
+    'does stop it now have a live chat for people worried about abuse',
+  ];
+  for (const question of notEmergencies) {
+    it(`does not raise an alarm for "${question}"`, () => {
+      const answer = engine.answer(question);
+      assert.notEqual(answer.kind, 'emergency');
+      assert.equal(answer.emergency, false);
+    });
+  }
+
+  it('shows the relevant guidance beneath the 999 line', () => {
+    const answer = engine.answer('a 14 year old is being sextorted and says she wants to die');
+    assert.equal(answer.kind, 'emergency');
+    assert.equal(answer.topicId, 'sextortion');
+    assert.ok(answer.actions.length > 1);
+  });
+
+  it('cannot be outscored: an exact topic phrase plus a danger signal is still an emergency', () => {
+    const answer = engine.answer('report remove - she is being abused on live stream right now');
+    assert.equal(answer.kind, 'emergency');
+  });
+});

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import type { Reply } from '../../src/conversation/reply.js';
+import type { Answer } from '../../src/engine/index.js';
+import { AdaptiveCardRenderer, cardTemplateNames, chooseTemplate } from '../../src/render/adaptive-card/adaptive-card-renderer.js';
+import { escapeCardText } from '../../src/render/adaptive-card/card-text.js';
+import { renderAppHome, renderBlockKit } from '../../src/render/block-kit/block-kit-renderer.js';
+import { escapeMrkdwn } from '../../src/render/block-kit/mrkdwn.js';
+import { renderPlainText } from '../../src/render/plain-text.js';
+import { adaptiveCardProblems, cardTexts } from '../support/adaptive-card-check.js';
+import { blockKitProblems } from '../support/block-kit-check.js';
+import { realEngine } from '../support/engine.js';
+
+const engine = realEngine();
+const cards = new AdaptiveCardRenderer();
+
+function reply(answer: Answer, extra: Partial<Reply> = {}): Reply {
+  return { card: 'answer', answer, privacyWarning: false, showFeedback: answer.kind === 'answer', ...extra };
+}
+
+/** One reply of every kind the bot sends, plus every topic in the pack. */
+function everyReply(): Array<[string, Reply]> {
+  const replies: Array<[string, Reply]> = engine.pack.topics.map((topic) => [`topic ${topic.id}`, reply(engine.answerTopic(topic.id)!)]);
+  replies.push(
+    ['emergency', reply(engine.answer('child is being abused on a live stream right now'))],
+    [
+      'clarify',
+      reply({
+        ...engine.answer('report'),
+        kind: 'clarify',
+        alternatives: engine.pack.topics.slice(0, 3).map((topic) => ({ id: topic.id, title: topic.title, score: 0.3 })),
+      }),
+    ],
+    ['fallback', reply(engine.answer('printer is jammed'))],
+    ['help', { card: 'welcome', answer: engine.help(), privacyWarning: false, showFeedback: false }],
+    ['safety', reply(engine.safety())],
+    [
+      'notice',
+      {
+        card: 'notice',
+        answer: { ...engine.safety(), title: 'Thanks', summary: 'Noted.' },
+        notice: { title: 'Thanks', text: 'Noted.' },
+        privacyWarning: false,
+        showFeedback: false,
+      },
+    ],
+    [
+      'attachment warning',
+      { card: 'attachment-warning', answer: engine.answerTopic('viewing-nude-images')!, privacyWarning: false, showFeedback: false },
+    ],
+    ['privacy warning', reply(engine.answer('sexting'), { privacyWarning: true })],
+  );
+  return replies;
+}
+
+describe('plain-text renderer', () => {
+  it('leads with 999 for an emergency', () => {
+    assert.match(renderPlainText(engine.answer('boy missing after meeting a man from xbox')), /^CALL 999 NOW/);
+  });
+
+  it('shows actions in order, procedures, contacts with numbers and hours, the 999 line and the source', () => {
+    const text = renderPlainText(engine.answerTopic('consultation-lines')!);
+    assert.match(text, /What to do:\n1\. /);
+    assert.match(text, /01629 535 353 · Monday to Friday from 10am to 4pm/);
+    assert.match(text, /07812 300 329 · Monday to Friday 10am to 4pm/);
+    assert.match(
+      text,
+      /If a child is at immediate risk, call 999\.\nSource: Safeguarding Children From Online Harms \(Derby and Derbyshire Safeguarding Children Partnership\), v53, section "[^"]+", last updated 14 March 2025\.$/,
+    );
+  });
+});
+
+describe('Adaptive Card renderer', () => {
+  it('has a template for every card kind', () => {
+    assert.deepEqual([...cardTemplateNames].sort(), [
+      'answer',
+      'attachment-warning',
+      'clarify',
+      'contacts',
+      'emergency',
+      'fallback',
+      'notice',
+      'triage',
+      'welcome',
+    ]);
+  });
+
+  for (const [label, each] of everyReply()) {
+    it(`renders a valid card under 28 KB ending with 999 and the source: ${label}`, () => {
+      const rendered = cards.render(each, { privateChatUrl: 'https://teams.microsoft.com/l/chat/0/0?users=28%3Abot' });
+      assert.deepEqual(adaptiveCardProblems(rendered.card), [], `template ${rendered.template}`);
+      const texts = cardTexts(rendered.card);
+      assert.equal(texts.at(-2), 'If a child is at immediate risk, call 999.');
+      assert.match(texts.at(-1)!, /^Source: Safeguarding Children From Online Harms .* v53.*last updated 14 March 2025\.$/);
+      assert.ok(rendered.summary.length > 0 && rendered.summary.length < 300);
+    });
+  }
+
+  it('uses the emergency template, with 999 in the attention style at the very top', () => {
+    const rendered = cards.render(reply(engine.answer('she has gone to meet a man from snapchat')));
+    assert.equal(rendered.template, 'emergency');
+    const first = (rendered.card.body as Array<{ style: string; items: Array<{ text: string }> }>)[0]!;
+    assert.equal(first.style, 'attention');
+    assert.match(first.items[0]!.text, /999/);
+  });
+
+  it('shows numbers as tel: links and the opening hours', () => {
+    const json = JSON.stringify(cards.render(reply(engine.answerTopic('consultation-lines')!)).card);
+    assert.match(json, /\[01629 535 353\]\(tel:01629535353\)/);
+    assert.match(json, /Monday to Friday 10am to 4pm/);
+  });
+
+  it('groups "who to call" contacts by need', () => {
+    const rendered = cards.render(reply(engine.answerTopic('who-to-call')!));
+    assert.equal(rendered.template, 'contacts');
+    const texts = cardTexts(rendered.card);
+    assert.ok(texts.indexOf('Emergency') < texts.indexOf('Advice'));
+  });
+
+  it('chooses the template from the kind of answer', () => {
+    assert.equal(chooseTemplate(reply(engine.answer('printer is jammed'))), 'fallback');
+    assert.equal(chooseTemplate(reply(engine.answer('hello'))), 'welcome');
+  });
+
+  it('escapes markdown so text cannot become formatting or links', () => {
+    assert.equal(escapeCardText('**x** [a](http://b) _y_ `z`'), '\\*\\*x\\*\\* \\[a\\](http://b) \\_y\\_ \\`z\\`');
+    assert.equal(escapeCardText('1. not a list'), '1\\. not a list');
+    assert.equal(escapeCardText('{{DATE(2017-02-14T06:08:39Z,SHORT)}}').includes('{{'), false);
+  });
+});
+
+describe('Block Kit renderer', () => {
+  for (const [label, each] of everyReply()) {
+    it(`stays within Block Kit limits: ${label}`, () => {
+      const message = renderBlockKit(each, { directMessageUrl: 'https://slack.com/app_redirect?app=A1&team=T1' });
+      assert.deepEqual(blockKitProblems(message), []);
+      const last = message.blocks.at(-1) as { type: string; elements: Array<{ text: string }> };
+      assert.equal(last.type, 'context');
+      assert.match(last.elements[0]!.text, /call 999/);
+      assert.match(last.elements[1]!.text, /last updated 14 March 2025/);
+    });
+  }
+
+  it('leads with 999 for an emergency', () => {
+    const message = renderBlockKit(reply(engine.answer('child being groomed and meeting him tonight')));
+    assert.match(JSON.stringify(message.blocks[0]), /Call 999 now/);
+    assert.match(message.text, /^CALL 999 NOW/);
+  });
+
+  it('keeps the App Home within limits with the pack version', () => {
+    const blocks = renderAppHome(engine.help(), engine.pack.identity.packVersion);
+    assert.deepEqual(blockKitProblems({ text: 'home', blocks }), []);
+  });
+
+  it('escapes &, < and > so nothing becomes a mention, a ping or a link', () => {
+    assert.equal(escapeMrkdwn('<!channel> <@U1> <https://x|y> & co'), '&lt;!channel&gt; &lt;@U1&gt; &lt;https://x|y&gt; &amp; co');
+  });
+});

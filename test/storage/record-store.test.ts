@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { StoredConversationRecords, userKey } from '../../src/conversation/conversation-records.js';
+import { createLogger } from '../../src/logger.js';
+import { SqliteRecordStore } from '../../src/storage/sqlite-record-store.js';
+import { realEngine } from '../support/engine.js';
+
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+describe('record store (SQLite)', () => {
+  let directory: string;
+  let file: string;
+  beforeEach(() => {
+    directory = mkdtempSync(join(tmpdir(), 'records-'));
+    file = join(directory, 'safeguarding-assistant.sqlite');
+  });
+  afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('creates and migrates the database on open, and opens it again unchanged', () => {
+    new SqliteRecordStore(file).close();
+    const store = new SqliteRecordStore(file);
+    store.recordFeedback('sextortion', 'helpful', 'teams', '2026-11-24');
+    assert.deepEqual(store.report().feedbackByTopic, [{ topicId: 'sextortion', helpful: 1, notHelpful: 0 }]);
+    store.close();
+  });
+
+  it('loses nothing when several connections write at once', async () => {
+    const stores = [new SqliteRecordStore(file), new SqliteRecordStore(file), new SqliteRecordStore(file)];
+    const writes = Array.from(
+      { length: 300 },
+      (_, index) =>
+        new Promise<void>((resolve) =>
+          setImmediate(() => {
+            stores[index % 3]!.recordFeedback(
+              index % 2 ? 'grooming' : 'county-lines',
+              index % 5 ? 'helpful' : 'not-helpful',
+              'slack',
+              '2026-11-24',
+            );
+            stores[index % 3]!.recordQuestion('answer', 'grooming', 'slack', '2026-11-24');
+            resolve();
+          }),
+        ),
+    );
+    await Promise.all(writes);
+    const report = stores[0]!.report();
+    for (const store of stores) store.close();
+    const votes = report.feedbackByTopic.reduce((sum, row) => sum + row.helpful + row.notHelpful, 0);
+    assert.equal(votes, 300);
+    assert.equal(report.questionsByTopic.find((row) => row.topicId === 'grooming')?.count, 300);
+  });
+
+  it('logs a locked database and carries on, so the user still gets an answer', () => {
+    const lines: string[] = [];
+    const logger = createLogger(
+      'info',
+      new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
+    const store = new SqliteRecordStore(file, { busyTimeoutMs: 50 });
+    const blocker = new Database(file);
+    blocker.exec('BEGIN EXCLUSIVE');
+    const records = new StoredConversationRecords(store, () => new Date('2026-11-24T12:00:00Z'), logger, { recordUnanswered: false });
+    assert.doesNotThrow(() => records.feedback('sextortion', 'helpful', 'teams'));
+    assert.doesNotThrow(() => records.setArea('user-1', 'teams', 'derby-city'));
+    blocker.exec('ROLLBACK');
+    blocker.close();
+    store.close();
+    assert.match(lines.join(''), /record-failed/);
+  });
+
+  it('keeps unanswered questions only when asked to, redacted, and forgets them after 90 days', () => {
+    const engine = realEngine();
+    const store = new SqliteRecordStore(file);
+    const fallback = engine.answer('how do I book the minibus for Jessamyn on 12/03/2026');
+    assert.equal(fallback.kind, 'fallback');
+    const question = 'how do I book the minibus for a girl called Jessamyn, dob 12/03/2011, 07700 900123';
+    const logger = createLogger('silent');
+    new StoredConversationRecords(store, () => new Date('2026-01-01T12:00:00Z'), logger, { recordUnanswered: false }).question(
+      fallback,
+      'teams',
+      () => engine.redact(question),
+    );
+    assert.deepEqual(store.report().unanswered, []);
+    new StoredConversationRecords(store, () => new Date('2026-01-01T12:00:00Z'), logger, { recordUnanswered: true }).question(
+      fallback,
+      'teams',
+      () => engine.redact(question),
+    );
+    const [kept] = store.report().unanswered;
+    assert.ok(kept);
+    assert.doesNotMatch(kept.text, /Jessamyn|12\/03\/2011|07700/);
+    assert.match(kept.text, /minibus/);
+    assert.equal(store.pruneExpired('2026-03-31'), 0);
+    assert.equal(store.pruneExpired('2026-04-02'), 1);
+    store.close();
+  });
+
+  it('stores area choices under a hash of the user id, not the id itself', () => {
+    const store = new SqliteRecordStore(file);
+    const records = new StoredConversationRecords(store, () => new Date(), createLogger('silent'), { recordUnanswered: false });
+    records.setArea('29:user-abc', 'teams', 'derbyshire');
+    assert.equal(records.getArea('29:user-abc', 'teams'), 'derbyshire');
+    assert.equal(records.getArea('29:user-abc', 'slack'), undefined);
+    store.close();
+    const raw = new Database(file, { readonly: true });
+    const keys = raw.prepare('SELECT user_key FROM area_preferences').all() as Array<{ user_key: string }>;
+    raw.close();
+    assert.deepEqual(keys, [{ user_key: userKey('29:user-abc', 'teams') }]);
+    assert.doesNotMatch(keys[0]!.user_key, /user-abc/);
+  });
+
+  it('npm run report shows counts, least helpful topics, unanswered questions and topics never asked', () => {
+    const store = new SqliteRecordStore(file);
+    for (let index = 0; index < 3; index++) store.recordFeedback('sextortion', 'not-helpful', 'teams', '2026-11-24');
+    store.recordFeedback('county-lines', 'helpful', 'slack', '2026-11-24');
+    store.recordQuestion('answer', 'county-lines', 'slack', '2026-11-24');
+    store.recordQuestion('fallback', null, 'teams', '2026-11-24');
+    store.recordUnanswered('how do I book the minibus for [name]', 'fallback', 'teams', '2026-11-24', '2027-02-22');
+    store.close();
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/report.ts'], {
+      cwd: projectRoot,
+      env: { ...process.env, DATA_DIR: directory, RECORD_UNANSWERED: 'on' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /answer\s+1/);
+    assert.match(result.stdout, /fallback\s+1/);
+    assert.match(result.stdout, /3 not helpful,\s+0 helpful \(100% not\)\s+Sextortion/);
+    assert.match(result.stdout, /1 x {2}"how do I book the minibus for \[name\]"/);
+    assert.match(result.stdout, /Topics never asked about \(\d+ of \d+\)/);
+    assert.doesNotMatch(result.stdout.split('Topics never asked about')[1]!, /\[county-lines\]/);
+  });
+});

@@ -1,0 +1,80 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  body: unknown;
+}
+
+/**
+ * A loopback stand-in for the Bot Connector service: it records every call the bot makes
+ * (replies, typing indicators, and any attempt to fetch a file) and answers like the real one.
+ */
+export class FakeBotConnector {
+  readonly requests: RecordedRequest[] = [];
+  private server: Server | undefined;
+  private waiters: Array<() => void> = [];
+
+  async start(): Promise<string> {
+    this.server = createServer(async (request, response) => {
+      const body = await readBody(request);
+      this.requests.push({ method: request.method ?? '', path: request.url ?? '', body });
+      for (const wake of this.waiters.splice(0)) wake();
+      // restify, loaded in the same process, patches ServerResponse so writeHead() no longer chains.
+      if (request.method === 'GET') {
+        response.writeHead(200, { 'content-type': 'image/png' });
+        response.end('not-really-a-png');
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ id: `reply-${this.requests.length}` }));
+    });
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+  }
+
+  /** Messages (not typing indicators) the bot posted. */
+  messages(): Array<{ path: string; activity: Record<string, unknown> }> {
+    return this.requests
+      .filter((request) => request.method === 'POST' && (request.body as { type?: string })?.type === 'message')
+      .map((request) => ({ path: request.path, activity: request.body as Record<string, unknown> }));
+  }
+
+  /** Waits until `count` messages have arrived (the bot replies after answering the HTTP call). */
+  async waitForMessages(count: number, timeoutMs = 5000): Promise<Array<{ path: string; activity: Record<string, unknown> }>> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.messages().length < count) {
+      if (Date.now() > deadline) throw new Error(`expected ${count} message(s), got ${this.messages().length}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 50);
+      });
+    }
+    return this.messages();
+  }
+}
+
+async function readBody(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
