@@ -110,6 +110,8 @@ export function buildApp(config: Config, dependencies: AppDependencies): App {
     server,
     async start() {
       pruneUnanswered();
+      // Load the spelling dictionary now rather than on the first user's question.
+      setImmediate(() => engine.warmUp());
       pruneTimer = setInterval(pruneUnanswered, 6 * 60 * 60 * 1000);
       pruneTimer.unref();
       const address = await listen(server, config.port, config.host);

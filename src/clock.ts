@@ -4,8 +4,10 @@ export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();
 
 /** YYYY-MM-DD in UK local time: the only time the records keep. */
+const ukDayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 export function ukDay(date: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+  return ukDayFormat.format(date);
 }
 
 export function addDays(day: string, days: number): string {

@@ -50,10 +50,12 @@ function percentile(sorted: number[], fraction: number): number {
 
 function main(): void {
   const startedAt = performance.now();
-  const { pack } = loadKnowledgePack();
+  const { pack } = loadKnowledgePack(process.env.KNOWLEDGE_DIR || undefined);
   const loadedAt = performance.now();
   const engine = createEngine(pack);
   const readyAt = performance.now();
+  engine.warmUp();
+  const warmAt = performance.now();
 
   const questions = mixedQuestions(evalQuestions(), questionCount);
   for (const question of questions.slice(0, 200)) engine.answer(question);
@@ -72,8 +74,10 @@ function main(): void {
     `Knowledge pack: ${pack.topics.length} topics, ${pack.topics.reduce((sum, topic) => sum + topic.phrasings.length, 0)} phrasings`,
   );
   console.log(
-    `Start-up: load and check ${ms(loadedAt - startedAt)}, build index ${ms(readyAt - loadedAt)}, total ${ms(readyAt - startedAt)} (target < 300 ms)`,
+    `Start-up: load and check ${ms(loadedAt - startedAt)}, build index ${ms(readyAt - loadedAt)}, total ${ms(readyAt - startedAt)} (target < 300 ms). ` +
+      `Then, off the start-up path, the spelling dictionary: ${ms(warmAt - readyAt)}.`,
   );
+  console.log('  (An unchanged, already-checked pack loads from the cache; `npm run check:knowledge` always checks every file.)');
   console.log(
     `answer() over ${timings.length} mixed questions: median ${ms(percentile(timings, 0.5))}, p99 ${ms(percentile(timings, 0.99))}, max ${ms(timings[timings.length - 1]!)} (target p99 < 2 ms)`,
   );

@@ -3,7 +3,7 @@ import { KnowledgePackError } from '../knowledge/pack-problem.js';
 
 /** `npm run check:knowledge`: checks the pack the way start-up does and says what to fix. */
 try {
-  const { pack, warnings } = loadKnowledgePack();
+  const { pack, warnings } = loadKnowledgePack(process.env.KNOWLEDGE_DIR || undefined, { cache: false });
   for (const warning of warnings) console.warn(`Warning: ${warning}`);
   const { source } = pack.identity;
   console.log(

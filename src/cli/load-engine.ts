@@ -8,7 +8,7 @@ import { KnowledgePackError } from '../knowledge/pack-problem.js';
  */
 export function loadEngineOrExit(): Engine {
   try {
-    const { pack, warnings } = loadKnowledgePack();
+    const { pack, warnings } = loadKnowledgePack(process.env.KNOWLEDGE_DIR || undefined);
     for (const warning of warnings) process.stderr.write(`Warning: ${warning}\n`);
     return createEngine(pack, { notices: warnings });
   } catch (error) {

@@ -41,6 +41,8 @@ export interface EngineOptions {
 
 export interface Engine {
   readonly pack: KnowledgePack;
+  /** Loads what the engine would otherwise load on first use (the English word list), so no user waits for it. */
+  warmUp(): void;
   /** The reply to a question in the practitioner's words. Never throws for any string. */
   answer(question: string, context?: AnswerContext): Answer;
   /** The answer for a topic picked by id (a button), or undefined for an unknown id. */
@@ -61,7 +63,7 @@ export interface Engine {
 export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): Engine {
   const analyser = new TermAnalyser(new SynonymRewriter(pack.synonyms));
   const matcher = new TopicMatcher(pack, analyser, loadEverydayStems());
-  const speller = new SpellingCorrector(buildVocabulary(pack), loadEnglishWords());
+  const speller = new SpellingCorrector(buildVocabulary(pack), loadEnglishWords);
   const riskDetector = new ImmediateRiskDetector(pack.immediateRiskSignals);
   const smallTalk = new SmallTalkDetector(pack.smallTalk);
   const builder = new AnswerBuilder(pack, options.notices);
@@ -90,7 +92,7 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
       const corrected = speller.correctAll(typed);
 
       const risk = riskDetector.detect(corrected);
-      const forMatching = corrected.slice(0, matchingTokens);
+      const forMatching = riskDetector.withoutNegatedUrgency(corrected).slice(0, matchingTokens);
       const ranked = matcher.rank(forMatching);
       const best = ranked[0];
 
@@ -119,6 +121,7 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
       return topic.id === 'immediate-risk' ? builder.emergency(undefined, 1, context) : builder.forTopic(topic, 1, [], context);
     },
 
+    warmUp: () => speller.warmUp(),
     help: (context = {}) => builder.help(withTime(context)),
     triage: (state, context = {}) => triage.view(state, withTime(context)),
     isTriageRequest(question) {
@@ -144,7 +147,8 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
 function isAnchored(match: TopicMatch): boolean {
   if (match.phrasingSimilarity >= 0.85) return true;
   const shared = match.sharedWords >= 2 || match.titleOrKeywordWords >= 1;
-  return shared && match.unrelatedWords <= Math.max(1, 2 * match.sharedWords - 1);
+  const unrelatedAllowed = match.sharedWords >= 2 ? 2 * match.sharedWords - 2 : 0;
+  return shared && match.unrelatedWords <= unrelatedAllowed;
 }
 
 function round(score: number): number {

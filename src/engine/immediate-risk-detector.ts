@@ -30,10 +30,12 @@ export class ImmediateRiskDetector {
   private readonly phrases = new PhraseMatcher<PhraseRole>();
   private readonly negations: ReadonlySet<string>;
   private readonly negationWindow: number;
+  private readonly negatedWordsIgnored: ReadonlySet<string>;
 
   constructor(definition: ImmediateRiskSignals) {
     this.negations = new Set(definition.negations);
     this.negationWindow = definition.negationWindow;
+    this.negatedWordsIgnored = new Set(definition.negatedWordsIgnored);
     this.signals = definition.signals.map((signal, signalIndex) => {
       const groups = signal.all ?? [signal.any ?? []];
       groups.forEach((group, groupIndex) => {
@@ -57,11 +59,22 @@ export class ImmediateRiskDetector {
     return { signals: fired.map((signal) => signal.id), reasons: fired.map((signal) => signal.why) };
   }
 
-  private isNegated(tokens: readonly string[], match: PhraseMatch<PhraseRole>): boolean {
-    const from = Math.max(0, match.start - this.negationWindow);
-    for (let index = from; index < match.start; index++) {
-      if (this.negations.has(tokens[index]!)) return true;
+  /**
+   * The question without urgency words that a negation cancels ("not urgent", "no immediate risk"),
+   * so that topic matching goes by what the question is actually about.
+   */
+  withoutNegatedUrgency(tokens: readonly string[]): string[] {
+    return tokens.filter((token, index) => !(this.negatedWordsIgnored.has(token) && this.negationBefore(tokens, index)));
+  }
+
+  private negationBefore(tokens: readonly string[], index: number): boolean {
+    for (let before = Math.max(0, index - this.negationWindow); before < index; before++) {
+      if (this.negations.has(tokens[before]!)) return true;
     }
     return false;
+  }
+
+  private isNegated(tokens: readonly string[], match: PhraseMatch<PhraseRole>): boolean {
+    return this.negationBefore(tokens, match.start);
   }
 }

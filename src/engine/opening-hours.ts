@@ -43,19 +43,40 @@ export function openingStatus(hours: readonly OpeningPeriod[], now: Date, timeZo
   return { open: false, text: 'Closed' };
 }
 
+/** Building a formatter is costly (it loads time-zone data); one per zone is enough. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/** A zone's offset from UTC, by UTC hour: UK clocks change on the hour, so an hour's offset never varies. */
+const offsets = new Map<string, number>();
+const hourMs = 60 * 60 * 1000;
+
 function localTime(now: Date, timeZone: string): LocalTime {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'long',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(now);
+  const hour = Math.floor(now.getTime() / hourMs);
+  const key = `${timeZone}|${hour}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    offset = offsetMinutes(new Date(hour * hourMs), timeZone);
+    if (offsets.size > 1000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  const local = new Date(now.getTime() + offset * 60_000);
+  return { dayIndex: local.getUTCDay(), minutes: local.getUTCHours() * 60 + local.getUTCMinutes() };
+}
+
+/** How far the zone's wall clock is ahead of UTC at that moment, in minutes (60 in British Summer Time). */
+function offsetMinutes(at: Date, timeZone: string): number {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatters.set(timeZone, formatter);
+  }
+  const parts = formatter.formatToParts(at);
   const part = (type: string) => parts.find((candidate) => candidate.type === type)?.value ?? '';
-  return {
-    dayIndex: weekdays.indexOf(part('weekday').toLowerCase() as Weekday),
-    minutes: Number(part('hour')) * 60 + Number(part('minute')),
-  };
+  const localMinutes =
+    weekdays.indexOf(part('weekday').toLowerCase() as Weekday) * 1440 + Number(part('hour')) * 60 + Number(part('minute'));
+  const utcMinutes = at.getUTCDay() * 1440 + at.getUTCHours() * 60 + at.getUTCMinutes();
+  const week = 7 * 1440;
+  const difference = (((localMinutes - utcMinutes) % week) + week) % week;
+  return difference > week / 2 ? difference - week : difference;
 }
 
 function toMinutes(clock: string): number {

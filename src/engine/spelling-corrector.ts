@@ -7,28 +7,33 @@ import Fuse from 'fuse.js';
  * and two for long ones.
  */
 export class SpellingCorrector {
-  private readonly fuse: Fuse<string>;
+  private readonly targets: string[];
+  /** Which target words contain each pair of letters ("^g", "gr", "ro"...): a cheap first cut. */
+  private readonly wordsByLetterPair = new Map<string, number[]>();
   private readonly domainWords: ReadonlySet<string>;
   private readonly cache = new Map<string, string>();
   private static readonly cacheLimit = 5000;
 
+  private englishWords: ReadonlySet<string> | undefined;
+
+  /** The English word list is large; it is loaded on the first word that needs it, or by warmUp(). */
   constructor(
     domainWords: Iterable<string>,
-    private readonly englishWords: ReadonlySet<string>,
+    private readonly loadEnglishWords: () => ReadonlySet<string>,
   ) {
-    const words = [...new Set(domainWords)].filter((word) => /^[a-z]{3,}$/.test(word)).sort();
     this.domainWords = new Set(domainWords);
-    this.fuse = new Fuse(words, {
-      includeScore: true,
-      threshold: 0.4,
-      ignoreLocation: true,
-      minMatchCharLength: 2,
-      isCaseSensitive: true,
+    this.targets = [...this.domainWords].filter((word) => /^[a-z]{3,}$/.test(word)).sort();
+    this.targets.forEach((word, index) => {
+      for (const pair of letterPairs(word)) {
+        const list = this.wordsByLetterPair.get(pair);
+        if (list) list.push(index);
+        else this.wordsByLetterPair.set(pair, [index]);
+      }
     });
   }
 
   correct(token: string): string {
-    if (token.length < 4 || !/^[a-z]+$/.test(token) || this.domainWords.has(token) || this.englishWords.has(token)) {
+    if (token.length < 4 || !/^[a-z]+$/.test(token) || this.domainWords.has(token) || this.english().has(token)) {
       return token;
     }
     const cached = this.cache.get(token);
@@ -43,19 +48,50 @@ export class SpellingCorrector {
     return tokens.map((token) => this.correct(token));
   }
 
+  warmUp(): void {
+    this.english();
+  }
+
+  private english(): ReadonlySet<string> {
+    this.englishWords ??= this.loadEnglishWords();
+    return this.englishWords;
+  }
+
+  /**
+   * Words sharing enough letter pairs with the token (each edit breaks at most two pairs) are
+   * scored by fuse.js; the best within the allowed number of edits wins.
+   */
   private closestDomainWord(token: string): string | undefined {
     const allowedEdits = token.length >= 7 ? 2 : 1;
-    let best: { word: string; edits: number; score: number } | undefined;
-    for (const result of this.fuse.search(token, { limit: 8 })) {
-      const word = result.item;
-      if (Math.abs(word.length - token.length) > allowedEdits) continue;
-      const edits = editDistance(token, word, allowedEdits);
-      if (edits > allowedEdits) continue;
-      const score = result.score ?? 1;
-      if (!best || edits < best.edits || (edits === best.edits && score < best.score)) best = { word, edits, score };
+    const pairs = letterPairs(token);
+    const needed = Math.max(1, pairs.size - 2 * allowedEdits);
+    const shared = new Map<number, number>();
+    for (const pair of pairs) {
+      for (const index of this.wordsByLetterPair.get(pair) ?? []) shared.set(index, (shared.get(index) ?? 0) + 1);
     }
-    return best?.word;
+    let fewestEdits = allowedEdits + 1;
+    let closest: string[] = [];
+    for (const [index, count] of shared) {
+      const word = this.targets[index]!;
+      if (count < needed || Math.abs(word.length - token.length) > allowedEdits) continue;
+      const edits = editDistance(token, word, allowedEdits);
+      if (edits < fewestEdits) {
+        fewestEdits = edits;
+        closest = [word];
+      } else if (edits === fewestEdits) closest.push(word);
+    }
+    if (closest.length <= 1) return closest[0];
+    // Several words equally close: fuse.js's score (which weighs where and how letters differ) decides.
+    const fuse = new Fuse(closest, { includeScore: true, threshold: 1, ignoreLocation: true, isCaseSensitive: true });
+    return fuse.search(token, { limit: 1 })[0]?.item ?? closest.sort()[0];
   }
+}
+
+function letterPairs(word: string): Set<string> {
+  const marked = `^${word}$`;
+  const pairs = new Set<string>();
+  for (let index = 1; index < marked.length; index++) pairs.add(marked.slice(index - 1, index + 1));
+  return pairs;
 }
 
 /**

@@ -14,7 +14,8 @@ export const stopwords: ReadonlySet<string> = new Set(
   gets getting go going gone went want wants wanted need needs needed know knows think thinks thought
   say says said tell tells told ask asks asked really just like thing things something anything someone
   anyone somebody anybody one two much many lot lots bit way may might must shall would could yes yeah
-  u ur r im ya pls plz thx tho though etc eg ie re via per`
+  u ur r im ya pls plz thx tho though etc eg ie re via per
+  year years yr yrs old olds aged age`
     .split(/\s+/)
     .filter(Boolean),
 );

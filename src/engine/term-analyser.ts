@@ -11,13 +11,25 @@ const meaningfulNumbers = new Set(['999', '47']);
  * ("county lines" -> "counti_line") so phrases count for more than their words apart.
  */
 export class TermAnalyser {
+  /** Stemming is the costly step and the same few thousand words recur; remember them. */
+  private readonly stems = new Map<string, string>();
+
   constructor(private readonly synonyms: SynonymRewriter) {}
 
   unigrams(tokens: readonly string[]): string[] {
     return this.synonyms
       .rewrite(tokens)
       .filter((token) => !stopwords.has(token) && (!/^\d+$/.test(token) || meaningfulNumbers.has(token)))
-      .map((token) => stemmer(token));
+      .map((token) => this.stem(token));
+  }
+
+  private stem(token: string): string {
+    let stem = this.stems.get(token);
+    if (stem === undefined) {
+      stem = stemmer(token);
+      if (this.stems.size < 50_000) this.stems.set(token, stem);
+    }
+    return stem;
   }
 
   terms(tokens: readonly string[]): { unigrams: string[]; bigrams: string[] } {

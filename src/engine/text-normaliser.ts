@@ -6,16 +6,20 @@
  */
 export function tokenise(text: string, maxCharacters = Number.POSITIVE_INFINITY): string[] {
   const clipped = text.length > maxCharacters ? text.slice(0, maxCharacters) : text;
-  const flattened = clipped
-    .normalize('NFKC')
+  // Plain ASCII (most questions) needs no Unicode normalisation.
+  const normalised = beyondPlainAscii.test(clipped) ? clipped.normalize('NFKC') : clipped;
+  const flattened = normalised
     .toLowerCase()
     .replace(/[\u2018\u2019\u02bc'`´]/g, '')
-    .replace(/([a-z])(\d)|(\d)([a-z])/g, (_match, l1, d1, d2, l2) => (l1 ? `${l1} ${d1}` : `${d2} ${l2}`))
+    .replace(/([a-z])(\d)|(\d)([a-z])/g, '$1$3 $2$4')
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
   if (!flattened) return [];
   return flattened.split(' ').map(toBritishSpelling);
 }
+
+/** Anything beyond printable ASCII and white space: only then is Unicode normalisation needed. */
+const beyondPlainAscii = /[^ -~\s]/;
 
 const americanWords: Record<string, string> = {
   behavior: 'behaviour',
@@ -45,8 +49,9 @@ const americanWords: Record<string, string> = {
 const izeEnding = /^([a-z]{4,})iz(e|es|ed|ing|ation|ations|er|ers)$/;
 
 function toBritishSpelling(token: string): string {
-  const known = americanWords[token];
-  if (known) return known;
+  // hasOwn: a question saying "constructor" must not pick up Object.prototype.constructor.
+  if (Object.hasOwn(americanWords, token)) return americanWords[token]!;
+  if (token.length < 7 || !token.includes('iz')) return token;
   const ize = izeEnding.exec(token);
   return ize ? `${ize[1]}is${ize[2]}` : token;
 }

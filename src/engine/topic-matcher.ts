@@ -43,7 +43,9 @@ export interface TopicMatch {
 const tellingWordFrequency = 1.2;
 
 interface IndexedPhrasing {
+  topicIndex: number;
   terms: ReadonlySet<string>;
+  /** Sum of the weights of its words. */
   weight: number;
 }
 
@@ -56,7 +58,9 @@ interface IndexedPhrasing {
 export class TopicMatcher {
   private readonly postings = new Map<string, Map<number, number>>();
   private readonly inverseFrequency = new Map<string, number>();
-  private readonly phrasings: IndexedPhrasing[][];
+  private readonly phrasings: IndexedPhrasing[] = [];
+  /** Which phrasings contain each term, so only phrasings sharing a word with the question are compared. */
+  private readonly phrasingPostings = new Map<string, number[]>();
   private readonly topics: readonly Topic[];
 
   constructor(
@@ -65,7 +69,6 @@ export class TopicMatcher {
     private readonly everydayWords: ReadonlySet<string> = new Set(),
   ) {
     this.topics = pack.topics;
-    this.phrasings = this.topics.map(() => []);
     this.topics.forEach((topic, topicIndex) => {
       const add = (text: string, weight: number) => {
         const { unigrams, bigrams } = analyser.terms(tokenise(text));
@@ -80,7 +83,13 @@ export class TopicMatcher {
       for (const name of referenceNames(pack, topic)) add(name, fieldWeights.references);
       for (const phrasing of [topic.title, ...topic.phrasings, ...(topic.keywords ?? [])]) {
         const unigrams = add(phrasing, fieldWeights.phrasings);
-        if (unigrams.length > 0) this.phrasings[topicIndex]!.push({ terms: new Set(unigrams), weight: 0 });
+        if (unigrams.length === 0) continue;
+        const phrasingIndex = this.phrasings.push({ topicIndex, terms: new Set(unigrams), weight: 0 }) - 1;
+        for (const term of new Set(unigrams)) {
+          const list = this.phrasingPostings.get(term);
+          if (list) list.push(phrasingIndex);
+          else this.phrasingPostings.set(term, [phrasingIndex]);
+        }
       }
     });
     const topicCount = this.topics.length;
@@ -89,9 +98,7 @@ export class TopicMatcher {
       for (const weight of byTopic.values()) spread += weight;
       this.inverseFrequency.set(term, Math.log(1 + topicCount / (0.5 + spread)));
     }
-    for (const list of this.phrasings) {
-      for (const phrasing of list) phrasing.weight = this.sumWeights(phrasing.terms);
-    }
+    for (const phrasing of this.phrasings) phrasing.weight = this.sumWeights(phrasing.terms);
   }
 
   /** Topics sharing at least one term with the question, best first. */
@@ -125,10 +132,11 @@ export class TopicMatcher {
     let unrelatedWords = 0;
     for (const term of questionTerms) if (!this.inverseFrequency.has(term) && this.everydayWords.has(term)) unrelatedWords++;
 
+    const closest = this.closestPhrasings(questionTerms, questionWeight);
     const matches: TopicMatch[] = [];
     for (const [topicIndex, topicEvidence] of evidence) {
       const coverage = Math.min(1, (unigramEvidence.get(topicIndex) ?? 0) / questionWeight);
-      const phrasingSimilarity = this.closestPhrasing(topicIndex, questionTerms, questionWeight);
+      const phrasingSimilarity = closest.get(topicIndex) ?? 0;
       const score = 0.5 * coverage + 0.5 * phrasingSimilarity;
       matches.push({
         topic: this.topics[topicIndex]!,
@@ -150,14 +158,20 @@ export class TopicMatcher {
     return this.postings.keys();
   }
 
-  private closestPhrasing(topicIndex: number, questionTerms: ReadonlySet<string>, questionWeight: number): number {
-    let best = 0;
-    for (const phrasing of this.phrasings[topicIndex]!) {
-      let shared = 0;
-      for (const term of phrasing.terms) if (questionTerms.has(term)) shared += this.inverseFrequency.get(term) ?? 0;
-      if (shared === 0) continue;
+  /** For each topic, the similarity (Dice, weighted) of its phrasing closest to the question. */
+  private closestPhrasings(questionTerms: ReadonlySet<string>, questionWeight: number): Map<number, number> {
+    const sharedByPhrasing = new Map<number, number>();
+    for (const term of questionTerms) {
+      const weight = this.inverseFrequency.get(term);
+      const list = this.phrasingPostings.get(term);
+      if (weight === undefined || !list) continue;
+      for (const phrasingIndex of list) sharedByPhrasing.set(phrasingIndex, (sharedByPhrasing.get(phrasingIndex) ?? 0) + weight);
+    }
+    const best = new Map<number, number>();
+    for (const [phrasingIndex, shared] of sharedByPhrasing) {
+      const phrasing = this.phrasings[phrasingIndex]!;
       const dice = (2 * shared) / (questionWeight + phrasing.weight);
-      if (dice > best) best = dice;
+      if (dice > (best.get(phrasing.topicIndex) ?? 0)) best.set(phrasing.topicIndex, dice);
     }
     return best;
   }

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CheckedPackCache } from './checked-pack-cache.js';
 import { KnowledgePackError, type PackProblem } from './pack-problem.js';
 import type {
   Contact,
@@ -30,6 +31,11 @@ export interface LoadedPack {
 export interface LoadOptions {
   /** "Today" for the review-date warning; injectable so tests do not depend on the calendar. */
   today?: Date;
+  /**
+   * Reuse a previous result for byte-identical pack files and checking code (default). Pass false to
+   * check every file again, as `npm run check:knowledge` does.
+   */
+  cache?: CheckedPackCache | false;
 }
 
 /**
@@ -38,6 +44,25 @@ export interface LoadOptions {
  * Throws KnowledgePackError listing every problem found, so an editor can fix them in one pass.
  */
 export function loadKnowledgePack(directory: string = defaultKnowledgeDirectory, options: LoadOptions = {}): LoadedPack {
+  const cache = options.cache === false ? undefined : (options.cache ?? new CheckedPackCache());
+  const fingerprint = cache?.fingerprint(directory);
+  let pack = fingerprint ? cache?.read(fingerprint) : undefined;
+  if (!pack) {
+    pack = checkPack(directory);
+    if (fingerprint) cache?.write(fingerprint, pack);
+  }
+  const warnings: string[] = [];
+  const today = (options.today ?? new Date()).toISOString().slice(0, 10);
+  if (pack.identity.reviewBy < today) {
+    warnings.push(
+      `The knowledge pack was due for review on ${pack.identity.reviewBy}. Check the published procedure for a newer version, update the pack, then move reviewBy in knowledge/pack.yaml on.`,
+    );
+  }
+  return { pack, warnings };
+}
+
+/** Every check, on every file; throws KnowledgePackError listing all the problems found. */
+function checkPack(directory: string): KnowledgePack {
   const reader = new PackReader(directory);
   const identityFile = reader.read('pack.yaml', 'pack');
   const contactsFile = reader.read('contacts.yaml', 'contacts');
@@ -87,15 +112,7 @@ export function loadKnowledgePack(directory: string = defaultKnowledgeDirectory,
   reader.checkSignals(signalsFile!, pack.immediateRiskSignals);
   reader.checkTriage(triageFile!, pack);
   if (reader.problems.length > 0) throw new KnowledgePackError(reader.problems);
-
-  const warnings: string[] = [];
-  const today = (options.today ?? new Date()).toISOString().slice(0, 10);
-  if (identity.reviewBy < today) {
-    warnings.push(
-      `The knowledge pack was due for review on ${identity.reviewBy}. Check the published procedure for a newer version, update the pack, then move reviewBy in knowledge/pack.yaml on.`,
-    );
-  }
-  return { pack, warnings };
+  return pack;
 }
 
 class PackReader {

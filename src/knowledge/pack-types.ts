@@ -102,6 +102,7 @@ export interface ImmediateRiskSignal {
 export interface ImmediateRiskSignals {
   negationWindow: number;
   negations: string[];
+  negatedWordsIgnored: string[];
   lists: Record<string, string[]>;
   signals: ImmediateRiskSignal[];
 }

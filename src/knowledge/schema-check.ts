@@ -19,6 +19,7 @@ export type SchemaName =
 /** Compiles the JSON Schemas in knowledge/schema once and checks files against them. */
 export class SchemaChecker {
   private readonly validators = new Map<SchemaName, ValidateFunction>();
+  private readonly ajv = new Ajv({ allErrors: true, verbose: true, strictSchema: true, strictRequired: false, strictTypes: false });
 
   constructor(private readonly schemaDirectory: string) {}
 
@@ -32,7 +33,7 @@ export class SchemaChecker {
     let validate = this.validators.get(name);
     if (!validate) {
       const schema = JSON.parse(readFileSync(join(this.schemaDirectory, `${name}.schema.json`), 'utf8'));
-      validate = new Ajv({ allErrors: true, verbose: true, strictSchema: true, strictRequired: false, strictTypes: false }).compile(schema);
+      validate = this.ajv.compile(schema);
       this.validators.set(name, validate);
     }
     return validate;

@@ -18,7 +18,7 @@ export function readYamlFile(absolutePath: string, displayPath: string): YamlFil
     return { file: displayPath, message: 'the file cannot be read.', fix: 'Make sure the file exists and is readable.' };
   }
   const lineCounter = new LineCounter();
-  const document: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const document: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
   const firstError = document.errors[0];
   if (firstError) {
     const line = firstError.linePos?.[0]?.line ?? lineCounter.linePos(firstError.pos[0]).line;

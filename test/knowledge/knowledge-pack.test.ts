@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CheckedPackCache } from '../../src/knowledge/checked-pack-cache.js';
 import { defaultKnowledgeDirectory, loadKnowledgePack } from '../../src/knowledge/load-knowledge-pack.js';
 import { KnowledgePackError, type PackProblem } from '../../src/knowledge/pack-problem.js';
 
@@ -39,11 +40,20 @@ describe('knowledge pack', () => {
   });
 
   it('loads and passes every check', () => {
-    const { pack } = loadKnowledgePack(defaultKnowledgeDirectory, { today: new Date('2026-01-01') });
+    const { pack } = loadKnowledgePack(defaultKnowledgeDirectory, { today: new Date('2026-01-01'), cache: false });
     assert.ok(pack.topics.length >= 60, `only ${pack.topics.length} topics`);
     assert.equal(pack.identity.source.version, 'v53');
     assert.equal(pack.identity.source.lastUpdated, '2025-03-14');
     assert.ok(pack.identity.reviewBy > pack.identity.source.lastUpdated);
+  });
+
+  it('reuses a checked pack only while every file is byte for byte the same', () => {
+    const directory = broken();
+    const cache = new CheckedPackCache(join(directory, '..', 'cache'));
+    const first = loadKnowledgePack(directory, { cache }).pack;
+    assert.deepEqual(loadKnowledgePack(directory, { cache }).pack.topics, first.topics);
+    edit(directory, 'contacts.yaml', (text) => text.replace('phone: 0800 1111', 'phone: 0800 1112'));
+    assert.throws(() => loadKnowledgePack(directory, { cache }), KnowledgePackError);
   });
 
   it('warns, without failing, once the review date has passed', () => {
