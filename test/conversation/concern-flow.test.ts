@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { cardTexts } from '../support/adaptive-card-check.js';
 import { blockKitProblems, blockKitText } from '../support/block-kit-check.js';
 import { FakeBotConnector } from '../support/fake-bot-connector.js';
-import { FakeSlackApi } from '../support/fake-slack-api.js';
-import { blockAction, postSigned, signingSecret, slashCommand } from '../support/slack-requests.js';
+import { blockAction, postSigned, slashCommand } from '../support/slack-requests.js';
+import { slackTestBed } from '../support/slack-test-bed.js';
 import { teamsMessage } from '../support/teams-activities.js';
 import { postJson, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -150,19 +150,8 @@ describe('unanswered questions with RECORD_UNANSWERED on', () => {
 });
 
 describe('concern flow in Slack', () => {
-  const slack = new FakeSlackApi();
-  let bot: TestApp;
-  let eventsUrl: string;
-
-  before(async () => {
-    const apiUrl = await slack.start();
-    bot = await startTestApp({ SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: 'xoxb-test-not-real', SLACK_API_URL: apiUrl });
-    eventsUrl = `${bot.baseUrl}/slack/events`;
-  });
-  after(async () => {
-    await bot.stop();
-    await slack.stop();
-  });
+  const bed = slackTestBed();
+  const { slack } = bed;
 
   function buttonValue(message: { blocks?: unknown }, title: string | RegExp): string {
     const buttons = (message.blocks as Array<{ type: string; elements?: Array<{ text: { text: string }; value: string }> }>)
@@ -175,7 +164,7 @@ describe('concern flow in Slack', () => {
 
   async function pressAndRead(value: string, name: string) {
     slack.reset();
-    await postSigned(eventsUrl, blockAction(slack.responseUrl(name), value), 'application/x-www-form-urlencoded');
+    await postSigned(bed.eventsUrl, blockAction(slack.responseUrl(name), value), 'application/x-www-form-urlencoded');
     const [answer] = await slack.waitFor('response_url');
     assert.deepEqual(blockKitProblems(answer!.body), []);
     return answer!.body as { blocks: unknown[]; text: string };
@@ -183,7 +172,7 @@ describe('concern flow in Slack', () => {
 
   it('goes from "I have a concern" to a summary using buttons only', async () => {
     const response = await postSigned(
-      eventsUrl,
+      bed.eventsUrl,
       slashCommand(slack.responseUrl(), 'I have a concern'),
       'application/x-www-form-urlencoded',
     );
@@ -207,7 +196,7 @@ describe('concern flow in Slack', () => {
   it("remembers a Slack user's area", async () => {
     await pressAndRead(JSON.stringify({ sa: 1, action: 'area', area: 'derbyshire' }), 'a1');
     const response = await postSigned(
-      eventsUrl,
+      bed.eventsUrl,
       slashCommand(slack.responseUrl(), 'consultation line'),
       'application/x-www-form-urlencoded',
     );

@@ -1,38 +1,26 @@
 import assert from 'node:assert/strict';
 import { blockKitProblems, blockKitText } from '../support/block-kit-check.js';
 import { failingEngine } from '../support/engine.js';
-import { FakeSlackApi } from '../support/fake-slack-api.js';
-import { blockAction, eventCallback, postSigned, signingSecret, slashCommand } from '../support/slack-requests.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { blockAction, eventCallback, postSigned, slashCommand } from '../support/slack-requests.js';
+import { slackTestBed } from '../support/slack-test-bed.js';
 
 const form = 'application/x-www-form-urlencoded';
 const json = 'application/json';
 
 describe('Slack endpoint /slack/events (loopback Web API and response_url)', () => {
-  const slack = new FakeSlackApi();
-  let bot: TestApp;
-  let eventsUrl: string;
-
-  before(async () => {
-    const apiUrl = await slack.start();
-    bot = await startTestApp({ SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: 'xoxb-test-not-real', SLACK_API_URL: apiUrl });
-    eventsUrl = `${bot.baseUrl}/slack/events`;
-  });
-  after(async () => {
-    await bot.stop();
-    await slack.stop();
-  });
+  const bed = slackTestBed();
+  const { slack } = bed;
   beforeEach(() => slack.reset());
 
   it('answers the URL verification challenge', async () => {
-    const response = await postSigned(eventsUrl, JSON.stringify({ type: 'url_verification', challenge: 'abc123', token: 'x' }), json);
+    const response = await postSigned(bed.eventsUrl, JSON.stringify({ type: 'url_verification', challenge: 'abc123', token: 'x' }), json);
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), { challenge: 'abc123' });
   });
 
   it('answers /safeguarding within 3 seconds, privately, with the numbers and the 999 line', async () => {
     const started = Date.now();
-    const response = await postSigned(eventsUrl, slashCommand(slack.responseUrl(), 'who do I ring for advice in derbyshire'), form);
+    const response = await postSigned(bed.eventsUrl, slashCommand(slack.responseUrl(), 'who do I ring for advice in derbyshire'), form);
     assert.equal(response.status, 200);
     assert.ok(Date.now() - started < 3000);
     const message = (await response.json()) as { response_type: string; text: string; blocks: unknown[] };
@@ -44,14 +32,14 @@ describe('Slack endpoint /slack/events (loopback Web API and response_url)', () 
   });
 
   it('shows help for an empty /safeguarding', async () => {
-    const response = await postSigned(eventsUrl, slashCommand(slack.responseUrl(), ''), form);
+    const response = await postSigned(bed.eventsUrl, slashCommand(slack.responseUrl(), ''), form);
     const message = (await response.json()) as { blocks: unknown[]; text: string };
     assert.match(blockKitText(message), /what I can help with/i);
   });
 
   it('leads with 999 for an emergency', async () => {
     const response = await postSigned(
-      eventsUrl,
+      bed.eventsUrl,
       slashCommand(slack.responseUrl(), 'boy has gone missing after meeting a man from fortnite'),
       form,
     );
@@ -62,11 +50,11 @@ describe('Slack endpoint /slack/events (loopback Web API and response_url)', () 
 
   it('refuses forged, stale and unsigned requests with 401 before any handler runs', async () => {
     const body = slashCommand(slack.responseUrl(), 'sexting');
-    const forged = await postSigned(eventsUrl, body, form, { secret: 'wrong-secret' });
+    const forged = await postSigned(bed.eventsUrl, body, form, { secret: 'wrong-secret' });
     assert.equal(forged.status, 401);
-    const stale = await postSigned(eventsUrl, body, form, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    const stale = await postSigned(bed.eventsUrl, body, form, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
     assert.equal(stale.status, 401);
-    const unsigned = await fetch(eventsUrl, { method: 'POST', headers: { 'content-type': form }, body });
+    const unsigned = await fetch(bed.eventsUrl, { method: 'POST', headers: { 'content-type': form }, body });
     assert.equal(unsigned.status, 401);
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.deepEqual(
@@ -84,7 +72,7 @@ describe('Slack endpoint /slack/events (loopback Web API and response_url)', () 
       channel: 'C0TEST',
       event_ts: '1700000000.000100',
     };
-    const response = await postSigned(eventsUrl, eventCallback(event), json);
+    const response = await postSigned(bed.eventsUrl, eventCallback(event), json);
     assert.equal(response.status, 200);
     const [post] = await slack.waitFor('chat.postMessage');
     assert.equal(post!.body.channel, 'C0TEST');
@@ -103,14 +91,14 @@ describe('Slack endpoint /slack/events (loopback Web API and response_url)', () 
       channel: 'C0TEST',
       event_ts: '1700000000.000500',
     };
-    await postSigned(eventsUrl, eventCallback(event), json);
+    await postSigned(bed.eventsUrl, eventCallback(event), json);
     const [post] = await slack.waitFor('chat.postMessage');
     const [reminder] = await slack.waitFor('chat.postEphemeral');
     assert.doesNotMatch(JSON.stringify(post!.body) + JSON.stringify(reminder!.body), /Jessamyn|12\/03\/2011/);
     assert.match(blockKitText(post!.body), /Sharing nudes and semi-nudes/);
     assert.equal(reminder!.body.user, 'U0PRACTITIONER');
     assert.match(blockKitText(reminder!.body), /app_redirect\?app=A0TEST/);
-    assert.ok(!bot.logs.join('').includes('Jessamyn'));
+    assert.ok(!bed.bot.logs.join('').includes('Jessamyn'));
   });
 
   it('answers every direct message', async () => {
@@ -122,7 +110,7 @@ describe('Slack endpoint /slack/events (loopback Web API and response_url)', () 
       ts: '1700000000.000600',
       channel: 'D0TEST',
     };
-    await postSigned(eventsUrl, eventCallback(event), json);
+    await postSigned(bed.eventsUrl, eventCallback(event), json);
     const [post] = await slack.waitFor('chat.postMessage');
     assert.equal(post!.body.channel, 'D0TEST');
     assert.match(blockKitText(post!.body), /Report Remove/);
@@ -137,7 +125,7 @@ describe('Slack endpoint /slack/events (loopback Web API and response_url)', () 
       ts: '1700000000.000700',
       channel: 'D0TEST',
     };
-    await postSigned(eventsUrl, eventCallback(event), json);
+    await postSigned(bed.eventsUrl, eventCallback(event), json);
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(slack.callsTo('chat.postMessage').length, 0);
   });
@@ -162,7 +150,7 @@ describe('Slack endpoint /slack/events (loopback Web API and response_url)', () 
       ts: '1700000000.000800',
       channel: 'D0TEST',
     };
-    await postSigned(eventsUrl, eventCallback(event), json);
+    await postSigned(bed.eventsUrl, eventCallback(event), json);
     const [post] = await slack.waitFor('chat.postMessage');
     assert.match(blockKitText(post!.body), /could constitute an offence/);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -174,7 +162,7 @@ describe('Slack endpoint /slack/events (loopback Web API and response_url)', () 
 
   it('runs a button through the engine and answers at response_url', async () => {
     const response = await postSigned(
-      eventsUrl,
+      bed.eventsUrl,
       blockAction(slack.responseUrl('b1'), JSON.stringify({ sa: 1, action: 'topic', topicId: 'report-remove' })),
       form,
     );
@@ -186,26 +174,26 @@ describe('Slack endpoint /slack/events (loopback Web API and response_url)', () 
   });
 
   it('answers a tampered button politely', async () => {
-    await postSigned(eventsUrl, blockAction(slack.responseUrl('b2'), '{"sa":1,"action":"topic","topicId":"<!channel>"}'), form);
+    await postSigned(bed.eventsUrl, blockAction(slack.responseUrl('b2'), '{"sa":1,"action":"topic","topicId":"<!channel>"}'), form);
     const [answer] = await slack.waitFor('response_url');
     assert.match(blockKitText(answer!.body), /could not use that button/);
   });
 
   it('publishes the App Home with the knowledge pack version', async () => {
     const event = { type: 'app_home_opened', user: 'U0PRACTITIONER', channel: 'D0TEST', tab: 'home', event_ts: '1700000000.000900' };
-    await postSigned(eventsUrl, eventCallback(event), json);
+    await postSigned(bed.eventsUrl, eventCallback(event), json);
     const [publish] = await slack.waitFor('views.publish');
     const view = publish!.body.view as { type: string; blocks: unknown[] };
     assert.equal(view.type, 'home');
     const text = JSON.stringify(view.blocks);
-    assert.match(text, new RegExp(`Knowledge pack ${bot.app.engine.pack.identity.packVersion.replace(/\./g, '\\.')}`));
+    assert.match(text, new RegExp(`Knowledge pack ${bed.bot.app.engine.pack.identity.packVersion.replace(/\./g, '\\.')}`));
     assert.match(text, /Emergency/);
     assert.match(text, /14 March 2025/);
   });
 
   it('does not let message text inject mentions, channel pings or links', async () => {
     const response = await postSigned(
-      eventsUrl,
+      bed.eventsUrl,
       slashCommand(slack.responseUrl(), '<!channel> <!here> <@U999> <https://evil.example|click> sexting'),
       form,
     );
@@ -215,23 +203,11 @@ describe('Slack endpoint /slack/events (loopback Web API and response_url)', () 
 });
 
 describe('Slack endpoint when answering fails', () => {
-  const slack = new FakeSlackApi();
-  let bot: TestApp;
-
-  before(async () => {
-    const apiUrl = await slack.start();
-    bot = await startTestApp(
-      { SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: 'xoxb-test-not-real', SLACK_API_URL: apiUrl },
-      { engine: failingEngine() },
-    );
-  });
-  after(async () => {
-    await bot.stop();
-    await slack.stop();
-  });
+  const bed = slackTestBed({}, { engine: failingEngine() });
+  const { slack } = bed;
 
   it('still answers /safeguarding with 999 and the consultation lines', async () => {
-    const response = await postSigned(`${bot.baseUrl}/slack/events`, slashCommand(slack.responseUrl(), 'sexting'), form);
+    const response = await postSigned(bed.eventsUrl, slashCommand(slack.responseUrl(), 'sexting'), form);
     assert.equal(response.status, 200);
     const text = blockKitText((await response.json()) as { blocks: unknown[] });
     assert.match(text, /999/);
@@ -248,7 +224,7 @@ describe('Slack endpoint when answering fails', () => {
       channel: 'C0TEST',
       event_ts: '1700000000.001000',
     };
-    await postSigned(`${bot.baseUrl}/slack/events`, eventCallback(event), json);
+    await postSigned(bed.eventsUrl, eventCallback(event), json);
     const [post] = await slack.waitFor('chat.postMessage');
     assert.match(blockKitText(post!.body), /07812 300 329/);
   });

@@ -3,12 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { StoredConversationRecords, userKey } from '../../src/conversation/conversation-records.js';
 import { createLogger } from '../../src/logger.js';
 import { SqliteRecordStore } from '../../src/storage/sqlite-record-store.js';
+import { captureLogs } from '../support/capture-logs.js';
 import { realEngine } from '../support/engine.js';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -57,16 +57,7 @@ describe('record store (SQLite)', () => {
   });
 
   it('logs a locked database and carries on, so the user still gets an answer', () => {
-    const lines: string[] = [];
-    const logger = createLogger(
-      'info',
-      new Writable({
-        write(chunk, _encoding, done) {
-          lines.push(String(chunk));
-          done();
-        },
-      }),
-    );
+    const { logger, lines } = captureLogs();
     const store = new SqliteRecordStore(file, { busyTimeoutMs: 50 });
     const blocker = new Database(file);
     blocker.exec('BEGIN EXCLUSIVE');

@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { type App, type AppDependencies, buildApp } from '../../src/app.js';
 import { readConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
+import { captureLogs } from './capture-logs.js';
 
 export interface TestApp {
   app: App;
@@ -21,17 +20,11 @@ export async function startTestApp(
   environment: Record<string, string> = {},
   dependencies: Partial<AppDependencies> = {},
 ): Promise<TestApp> {
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, callback) {
-      logs.push(String(chunk));
-      callback();
-    },
-  });
+  const { logger, lines: logs } = captureLogs();
   const knowledge = process.env.KNOWLEDGE_DIR ? { KNOWLEDGE_DIR: process.env.KNOWLEDGE_DIR } : {};
   const dataDirectory = mkdtempSync(join(tmpdir(), 'safeguarding-data-'));
   const config = readConfig({ PORT: '0', HOST: '127.0.0.1', PLAYGROUND: 'off', DATA_DIR: dataDirectory, ...knowledge, ...environment });
-  const app = buildApp(config, { logger: createLogger('info', sink), ...dependencies });
+  const app = buildApp(config, { logger, ...dependencies });
   const { port } = await app.start();
   return {
     app,

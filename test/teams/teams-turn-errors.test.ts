@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { TestAdapter } from 'botbuilder';
 import { replyWithSafetyCard } from '../../src/adapters/teams/bot-framework-adapter.js';
 import { SafeguardingTeamsBot } from '../../src/adapters/teams/teams-bot.js';
 import { ConversationHandler } from '../../src/conversation/conversation-handler.js';
 import { noRecords } from '../../src/conversation/conversation-records.js';
-import { createLogger } from '../../src/logger.js';
 import { AdaptiveCardRenderer } from '../../src/render/adaptive-card/adaptive-card-renderer.js';
 import { cardTexts } from '../support/adaptive-card-check.js';
+import { captureLogs } from '../support/capture-logs.js';
 import { failingEngine, realEngine } from '../support/engine.js';
 
 function botWith(engine = realEngine()) {
-  const lines: string[] = [];
-  const logger = createLogger(
-    'info',
-    new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    }),
-  );
+  const { logger, lines } = captureLogs();
   const bot = new SafeguardingTeamsBot(new ConversationHandler(engine, noRecords, logger), new AdaptiveCardRenderer());
   const adapter = new TestAdapter(async (context) => bot.run(context));
   adapter.onTurnError = replyWithSafetyCard(logger, bot);

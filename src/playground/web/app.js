@@ -145,7 +145,12 @@
 
   // Slack mrkdwn: *bold*, _italic_, and &amp; &lt; &gt; escapes. Built as DOM nodes, never HTML.
   function mrkdwn(text) {
-    const decoded = text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const emoji = { ':rotating_light:': '\u{1F6A8}', ':lock:': '\u{1F512}', ':no_entry:': '\u26D4', ':white_large_square:': '\u2B1C' };
+    const decoded = text
+      .replace(/:[a-z_]+:/g, (code) => emoji[code] ?? code)
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
     const nodes = [];
     const pattern = /\*([^*\n]+)\*|_([^_\n]+)_/g;
     let last = 0;
