@@ -24,6 +24,14 @@ const matchingTokens = 80;
 export const thresholds = {
   /** At or above: answer with the best topic. */
   answer: 0.36,
+  /**
+   * A long account of a situation spreads its words over many topics, so every score is lower; with
+   * enough telling words in common, answer from this score (the other candidates still show as
+   * "did you mean").
+   */
+  answerLongQuestion: 0.28,
+  /** How many telling words in common make a long question's best topic worth answering with. */
+  longQuestionSharedWords: 3,
   /** Below: say plainly that the bot does not know. Between the two: "did you mean". */
   fallback: 0.2,
   /** Alternatives offered must score at least this. */
@@ -106,7 +114,8 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
 
       const anchored = best !== undefined && isAnchored(best);
       if (!best || best.score < thresholds.fallback || !anchored) return builder.fallback(toLinks(ranked.slice(0, 3)), context);
-      if (best.score >= thresholds.answer) {
+      const longQuestion = best.sharedWords >= thresholds.longQuestionSharedWords && forMatching.length >= 15;
+      if (best.score >= thresholds.answer || (longQuestion && best.score >= thresholds.answerLongQuestion)) {
         return builder.forTopic(best.topic, round(best.score), toLinks(ranked.slice(1, 4)), context);
       }
       const choices = toLinks(ranked.slice(0, 3));

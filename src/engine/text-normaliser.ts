@@ -10,7 +10,12 @@ export function tokenise(text: string, maxCharacters = Number.POSITIVE_INFINITY)
   const normalised = beyondPlainAscii.test(clipped) ? clipped.normalize('NFKC') : clipped;
   const flattened = normalised
     .toLowerCase()
-    .replace(/[\u2018\u2019\u02bc'`´]/g, '')
+    .replace(/[\u2018\u2019\u02bc`´]/g, "'")
+    // "he'll" must not become "hell", nor "I'll" "ill": expand the contractions that would collide.
+    .replace(/(\w)'ll\b/g, '$1 will')
+    .replace(/(\w)'re\b/g, '$1 are')
+    .replace(/(\w)'ve\b/g, '$1 have')
+    .replace(/'/g, '')
     .replace(/([a-z])(\d)|(\d)([a-z])/g, '$1$3 $2$4')
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();

@@ -39,6 +39,9 @@ export interface TopicMatch {
   unrelatedWords: number;
 }
 
+/** How much an everyday English word counts, relative to a word of the field. */
+const everydayWordFactor = 0.6;
+
 /** A word this rare across topics tells them apart; commoner ones ("child", "online") do not. */
 const tellingWordFrequency = 1.2;
 
@@ -57,7 +60,10 @@ interface IndexedPhrasing {
  */
 export class TopicMatcher {
   private readonly postings = new Map<string, Map<number, number>>();
+  /** How rare each term is across topics (inverse document frequency). */
   private readonly inverseFrequency = new Map<string, number>();
+  /** How much each term counts in scores: its rarity, less for everyday English words. */
+  private readonly termWeight = new Map<string, number>();
   private readonly phrasings: IndexedPhrasing[] = [];
   /** Which phrasings contain each term, so only phrasings sharing a word with the question are compared. */
   private readonly phrasingPostings = new Map<string, number[]>();
@@ -96,7 +102,12 @@ export class TopicMatcher {
     for (const [term, byTopic] of this.postings) {
       let spread = 0;
       for (const weight of byTopic.values()) spread += weight;
-      this.inverseFrequency.set(term, Math.log(1 + topicCount / (0.5 + spread)));
+      // An everyday English word ("sure", "morning", "abuse") says less than a word of the field
+      // ("sextortion", "LADO"); bigrams are phrases and keep their full weight.
+      const rarity = Math.log(1 + topicCount / (0.5 + spread));
+      this.inverseFrequency.set(term, rarity);
+      const everyday = !term.includes('_') && this.everydayWords.has(term);
+      this.termWeight.set(term, rarity * (everyday ? everydayWordFactor : 1));
     }
     for (const phrasing of this.phrasings) phrasing.weight = this.sumWeights(phrasing.terms);
   }
@@ -116,13 +127,14 @@ export class TopicMatcher {
     const increment = (counts: Map<number, number>, topicIndex: number) => counts.set(topicIndex, (counts.get(topicIndex) ?? 0) + 1);
     const credit = (term: string, isUnigram: boolean) => {
       const byTopic = this.postings.get(term);
-      const weight = this.inverseFrequency.get(term);
+      const weight = this.termWeight.get(term);
+      const rarity = this.inverseFrequency.get(term) ?? 0;
       if (!byTopic || weight === undefined) return;
       for (const [topicIndex, fieldWeight] of byTopic) {
         evidence.set(topicIndex, (evidence.get(topicIndex) ?? 0) + weight * fieldWeight);
         if (!isUnigram) continue;
         unigramEvidence.set(topicIndex, (unigramEvidence.get(topicIndex) ?? 0) + weight * fieldWeight);
-        if (weight < tellingWordFrequency) continue;
+        if (rarity < tellingWordFrequency) continue;
         if (fieldWeight > fieldWeights.actions) increment(shared, topicIndex);
         if (fieldWeight >= fieldWeights.title) increment(strong, topicIndex);
       }
@@ -162,7 +174,7 @@ export class TopicMatcher {
   private closestPhrasings(questionTerms: ReadonlySet<string>, questionWeight: number): Map<number, number> {
     const sharedByPhrasing = new Map<number, number>();
     for (const term of questionTerms) {
-      const weight = this.inverseFrequency.get(term);
+      const weight = this.termWeight.get(term);
       const list = this.phrasingPostings.get(term);
       if (weight === undefined || !list) continue;
       for (const phrasingIndex of list) sharedByPhrasing.set(phrasingIndex, (sharedByPhrasing.get(phrasingIndex) ?? 0) + weight);
@@ -183,7 +195,7 @@ export class TopicMatcher {
   }
 
   private weightOf(term: string): number {
-    const known = this.inverseFrequency.get(term);
+    const known = this.termWeight.get(term);
     if (known !== undefined) return known;
     return this.everydayWords.has(term) ? unknownEverydayWordWeight : unknownOtherWordWeight;
   }

@@ -115,8 +115,11 @@ function describeMessage(error: ErrorObject, path: ReadonlyArray<string | number
       return `${field} has too few items.`;
     case 'maxItems':
       return `${field} has ${Array.isArray(error.data) ? error.data.length : '?'} items; the limit is ${String(params.limit)}.`;
-    case 'uniqueItems':
-      return `${field} lists the same item twice.`;
+    case 'uniqueItems': {
+      const items = Array.isArray(error.data) ? error.data : [];
+      const repeated = items[Number(params.j)];
+      return repeated === undefined ? `${field} lists the same item twice.` : `${field} lists "${String(repeated)}" twice.`;
+    }
     case 'dependencies':
       return `${field} needs "${String(params.missingProperty)}" as well.`;
     default:
