@@ -43,15 +43,11 @@ export class ConversationHandler {
 
   text(text: string, turn: TurnContext): Reply {
     const privacyWarning = turn.shared && this.engine.checkPrivacy(text).containsPersonalDetails;
-    if (this.engine.isTriageRequest(text)) {
-      const reply = this.triage({}, turn);
-      this.logger.info({ event: 'triage-started', platform: turn.platform, source: 'text' }, 'triage started');
-      return { ...reply, privacyWarning };
-    }
     const context = this.contextFor(turn);
     const answer = this.engine.answer(text, context);
     this.records.question(answer, turn.platform, () => this.engine.redact(text));
     this.logAnswer(answer, turn, privacyWarning ? 'text-with-personal-details' : 'text');
+    if (answer.startsTriage) return { ...this.triage({}, turn, context), privacyWarning };
     if (answer.kind === 'help') return { ...this.welcome(turn), privacyWarning };
     return this.answerReply(answer, turn, context, privacyWarning);
   }
@@ -117,10 +113,10 @@ export class ConversationHandler {
     }
   }
 
-  private triage(state: Parameters<Engine['triage']>[0], turn: TurnContext): Reply {
-    const context = this.contextFor(turn);
+  private triage(state: Parameters<Engine['triage']>[0], turn: TurnContext, context: AnswerContext = this.contextFor(turn)): Reply {
     const view = this.engine.triage(state, context);
     if (!view) return this.unknownAction(turn);
+    if (view.step === 'immediate-risk') this.logger.info({ event: 'triage-started', platform: turn.platform }, 'triage started');
     const answer = view.summary ?? (view.emergencyFirst ? this.engine.answerTopic('immediate-risk', context)! : this.engine.help(context));
     if (view.step === 'summary')
       this.logger.info({ event: 'triage-completed', platform: turn.platform, about: state.a, seriousness: state.l }, 'triage completed');

@@ -84,7 +84,7 @@ export class AnswerBuilder {
   }
 
   help(context: AnswerContext = {}): Answer {
-    const { contacts, notices } = this.contactsFor(this.contacts(['police-emergency', ...adviceContactIds]), context);
+    const { contacts, notices } = this.safetyContacts(context);
     return {
       ...this.generic(),
       kind: 'help',
@@ -106,7 +106,7 @@ export class AnswerBuilder {
   }
 
   fallback(alternatives: ScoredTopicLink[], context: AnswerContext = {}): Answer {
-    const { contacts, notices } = this.contactsFor(this.contacts(['police-emergency', ...adviceContactIds]), context);
+    const { contacts, notices } = this.safetyContacts(context);
     return {
       ...this.generic(),
       kind: 'fallback',
@@ -140,7 +140,7 @@ export class AnswerBuilder {
 
   /** The reply when something inside the bot fails: 999 and the people who can advise. */
   safety(context: AnswerContext = {}): Answer {
-    const { contacts, notices } = this.contactsFor(this.contacts(['police-emergency', ...adviceContactIds]), context);
+    const { contacts, notices } = this.safetyContacts(context);
     return {
       ...this.generic(),
       kind: 'fallback',
@@ -184,6 +184,11 @@ export class AnswerBuilder {
       safetyLine,
       notices: [...this.notices],
     };
+  }
+
+  /** 999 and the people who can advise: on help, "I don't know" and failure replies alike. */
+  private safetyContacts(context: AnswerContext): { contacts: ContactView[]; notices: string[] } {
+    return this.contactsFor(this.contacts(['police-emergency', ...adviceContactIds]), context);
   }
 
   private contacts(ids: readonly string[]): Contact[] {

@@ -57,6 +57,8 @@ export interface Answer {
   safetyLine: string;
   /** Short notes to show above the answer, such as a pack that is due for review. */
   notices: string[];
+  /** The question asked for help deciding what to do ("I have a concern"): offer the guided triage. */
+  startsTriage?: boolean;
 }
 
 export type WorkArea = 'derby-city' | 'derbyshire';

@@ -56,8 +56,6 @@ export interface Engine {
   /** The answer for a topic picked by id (a button), or undefined for an unknown id. */
   answerTopic(topicId: string, context?: AnswerContext): Answer | undefined;
   help(context?: AnswerContext): Answer;
-  /** "I have a concern", "what should I do": a request for the guided triage with nothing more specific asked. */
-  isTriageRequest(question: string): boolean;
   /** A step of the "I have a concern" triage; undefined for a state the cards could not have produced. */
   triage(state: TriageState, context?: AnswerContext): TriageView | undefined;
   /** 999 and the advice lines: what to show when anything else fails. */
@@ -110,7 +108,10 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
       }
 
       const chat = smallTalk.read(forMatching);
-      if (chat.kinds.length > 0 && !hasContent(chat.remainder)) return builder.help(context);
+      if (chat.kinds.length > 0 && !hasContent(chat.remainder)) {
+        // "I have a concern", "what should I do", with nothing more specific: the guided triage fits best.
+        return chat.kinds.includes('triage') ? { ...builder.help(context), startsTriage: true } : builder.help(context);
+      }
 
       const anchored = best !== undefined && isAnchored(best);
       if (!best || best.score < thresholds.fallback || !anchored) return builder.fallback(toLinks(ranked.slice(0, 3)), context);
@@ -133,14 +134,6 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
     warmUp: () => speller.warmUp(),
     help: (context = {}) => builder.help(withTime(context)),
     triage: (state, context = {}) => triage.view(state, withTime(context)),
-    isTriageRequest(question) {
-      const tokens = speller
-        .correctAll(tokenise(typeof question === 'string' ? question : '', riskScanCharacters))
-        .slice(0, matchingTokens);
-      if (tokens.length === 0 || riskDetector.detect(tokens).signals.length > 0) return false;
-      const chat = smallTalk.read(tokens);
-      return chat.kinds.includes('triage') && !hasContent(chat.remainder);
-    },
     safety: (context = {}) => builder.safety(withTime(context)),
     checkPrivacy: (text) => privacy.inspect(text),
     redact: (text) => privacy.redact(text),

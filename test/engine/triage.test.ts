@@ -6,10 +6,12 @@ describe('"I have a concern" triage', () => {
   const now = new Date('2026-11-24T11:00:00Z');
 
   it('starts from "I have a concern" and "what should I do", but not from a specific question', () => {
-    assert.equal(engine.isTriageRequest('I have a concern'), true);
-    assert.equal(engine.isTriageRequest('what should I do?'), true);
-    assert.equal(engine.isTriageRequest('what should I do about sexting'), false);
-    assert.equal(engine.isTriageRequest('I have a concern, a boy is missing after meeting a man from xbox'), false);
+    assert.equal(engine.answer('I have a concern').startsTriage, true);
+    assert.equal(engine.answer('what should I do?').startsTriage, true);
+    assert.equal(engine.answer('what should I do about sexting').startsTriage, undefined);
+    const urgent = engine.answer('I have a concern, a boy is missing after meeting a man from xbox');
+    assert.equal(urgent.kind, 'emergency');
+    assert.equal(urgent.startsTriage, undefined);
   });
 
   it('follows the procedure: immediate risk, staff, what it is about, how serious, summary', () => {

@@ -155,3 +155,44 @@ describe('Block Kit renderer', () => {
     assert.equal(escapeMrkdwn('<!channel> <@U1> <https://x|y> & co'), '&lt;!channel&gt; &lt;@U1&gt; &lt;https://x|y&gt; &amp; co');
   });
 });
+
+describe('triage rendering', () => {
+  const triageReply = (): Reply => {
+    const view = engine.triage({})!;
+    return { card: 'triage', answer: engine.help(), triage: view, privacyWarning: false, showFeedback: false };
+  };
+
+  it('marks the immediate-risk choice as the danger button in Slack and Teams', () => {
+    const message = renderBlockKit(triageReply());
+    const buttons = (message.blocks as Array<{ type: string; elements?: Array<{ text: { text: string }; style?: string }> }>)
+      .filter((block) => block.type === 'actions')
+      .flatMap((block) => block.elements ?? []);
+    assert.deepEqual(
+      buttons.filter((button) => button.style === 'danger').map((button) => button.text.text),
+      [engine.pack.triage.immediateRisk.yes],
+    );
+    const card = JSON.stringify(cards.render(triageReply()).card);
+    assert.match(card, /"style":"destructive"/);
+  });
+
+  it('renders every triage step as a valid card and within Block Kit limits', () => {
+    for (const state of [
+      {},
+      { r: 'y' as const },
+      { r: 'n' as const, s: 'n' as const },
+      { r: 'n' as const, s: 'y' as const, a: 'nudes' },
+      { r: 'y' as const, s: 'n' as const, a: 'grooming', l: 'significant' },
+    ]) {
+      const view = engine.triage(state)!;
+      const reply: Reply = {
+        card: 'triage',
+        answer: view.summary ?? engine.help(),
+        triage: view,
+        privacyWarning: false,
+        showFeedback: false,
+      };
+      assert.deepEqual(adaptiveCardProblems(cards.render(reply).card), [], JSON.stringify(state));
+      assert.deepEqual(blockKitProblems(renderBlockKit(reply)), [], JSON.stringify(state));
+    }
+  });
+});

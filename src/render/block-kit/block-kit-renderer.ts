@@ -156,7 +156,7 @@ function renderTriage(reply: Reply, view: TriageView): SlackMessage {
     blocks.push(
       buttons(
         'triage-choice',
-        view.choices.map((choice) => [choice.label, cardActions.triage(choice.state)]),
+        view.choices.map((choice): ButtonItem => [choice.label, cardActions.triage(choice.state), choice.emphasis]),
       ),
     );
   } else {
@@ -177,7 +177,7 @@ function renderTriage(reply: Reply, view: TriageView): SlackMessage {
   }
   blocks.push(
     buttons('triage-nav', [
-      ...(view.back ? ([['Back', cardActions.triage(view.back)]] as Array<[string, CardAction]>) : []),
+      ...(view.back ? [['Back', cardActions.triage(view.back)] as ButtonItem] : []),
       ['Start again', cardActions.triage(view.restart)],
     ]),
     { type: 'divider' },
@@ -207,7 +207,7 @@ export function renderAppHome(answer: Answer, packVersion: string): KnownBlock[]
     ),
     buttons('home', [
       ['I have a concern', cardActions.triage({})],
-      ['Emergency', cardActions.topic('immediate-risk')],
+      ['Emergency', cardActions.topic('immediate-risk'), 'danger'],
       ['Who to call', cardActions.topic('who-to-call')],
       ['Make a referral', cardActions.topic('making-a-referral')],
       ['Report content', cardActions.topic('reporting-overview')],
@@ -301,18 +301,21 @@ function context(...texts: string[]): ContextBlock {
   };
 }
 
-function buttons(kind: string, items: Array<[string, CardAction]>): ActionsBlock {
+/** A row of buttons; an item's third element marks a button red ("danger"), for 999. */
+type ButtonItem = [title: string, action: CardAction, style?: 'danger'];
+
+function buttons(kind: string, items: ButtonItem[]): ActionsBlock {
   return {
     type: 'actions',
     block_id: `sa_${kind}`,
-    elements: items.slice(0, blockKitLimits.actionsPerBlock).map(([title, action], index): Button => {
+    elements: items.slice(0, blockKitLimits.actionsPerBlock).map(([title, action, style], index): Button => {
       const value = JSON.stringify(action);
       return {
         type: 'button',
         action_id: `sa_${kind}_${index}`,
         text: { type: 'plain_text', text: truncate(title, blockKitLimits.buttonText), emoji: true },
         value: value.length <= blockKitLimits.buttonValue ? value : JSON.stringify(cardActions.help()),
-        ...(title === 'Emergency' || title.startsWith('Yes, at immediate risk') ? { style: 'danger' as const } : {}),
+        ...(style ? { style } : {}),
       };
     }),
   };
