@@ -94,7 +94,8 @@ export function describeEntry(data: unknown, path: ReadonlyArray<string | number
 }
 
 function describeMessage(error: ErrorObject, path: ReadonlyArray<string | number>): string {
-  const field = path.length ? String(path[path.length - 1]) : 'the file';
+  const last = path[path.length - 1];
+  const field = last === undefined ? 'the file' : typeof last === 'number' ? `${String(path[path.length - 2] ?? 'item')}[${last}]` : last;
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'required':
