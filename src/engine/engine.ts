@@ -99,7 +99,8 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
 
       const risk = riskDetector.detect(corrected);
       const forMatching = riskDetector.withoutNegatedUrgency(corrected).slice(0, matchingTokens);
-      const ranked = matcher.rank(forMatching);
+      const jargon = forMatching.filter((token) => /^[a-z]{3,}$/.test(token) && !speller.isEnglishWord(token));
+      const ranked = matcher.rank(forMatching, 5, jargon);
       const best = ranked[0];
 
       if (risk.signals.length > 0) {
@@ -149,7 +150,8 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
 function isAnchored(match: TopicMatch): boolean {
   if (match.phrasingSimilarity >= 0.85) return true;
   const shared = match.sharedWords >= 2 || match.titleOrKeywordWords >= 1;
-  const unrelatedAllowed = match.sharedWords >= 2 ? 2 * match.sharedWords - 2 : 0;
+  // Jargon of the field ("sextorted", "LADO") makes the question about safeguarding however it is put.
+  const unrelatedAllowed = Math.max(match.sharedWords >= 2 ? 2 * match.sharedWords - 2 : 0, match.jargonWords >= 1 ? 3 : 0);
   return shared && match.unrelatedWords <= unrelatedAllowed;
 }
 

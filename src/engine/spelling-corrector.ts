@@ -48,6 +48,11 @@ export class SpellingCorrector {
     return tokens.map((token) => this.correct(token));
   }
 
+  /** Is this a word of everyday English (in the broad word list), rather than jargon, a name or a typo? */
+  isEnglishWord(token: string): boolean {
+    return this.english().has(token);
+  }
+
   warmUp(): void {
     this.english();
   }

@@ -35,6 +35,8 @@ export interface TopicMatch {
   sharedWords: number;
   /** How many telling words of the question are in the topic's title or keywords. */
   titleOrKeywordWords: number;
+  /** How many of the shared telling words are jargon of the field rather than English ("sextorted", "LADO"). */
+  jargonWords: number;
   /** Everyday English words in the question that the pack never uses ("printer", "signature"). */
   unrelatedWords: number;
 }
@@ -112,11 +114,16 @@ export class TopicMatcher {
     for (const phrasing of this.phrasings) phrasing.weight = this.sumWeights(phrasing.terms);
   }
 
-  /** Topics sharing at least one term with the question, best first. */
-  rank(tokens: readonly string[], limit = 5): TopicMatch[] {
+  /**
+   * Topics sharing at least one term with the question, best first. `jargonTokens` are the
+   * question's words that are not everyday English ("sextorted", "lado"): shared with a topic, they
+   * tie the question to the field however it is put.
+   */
+  rank(tokens: readonly string[], limit = 5, jargonTokens: readonly string[] = []): TopicMatch[] {
     const { unigrams, bigrams } = this.analyser.terms(tokens);
     const questionTerms = new Set(unigrams);
     if (questionTerms.size === 0) return [];
+    const jargon = new Set(jargonTokens.length > 0 ? this.analyser.terms(jargonTokens).unigrams : []);
     let questionWeight = 0;
     for (const term of questionTerms) questionWeight += this.weightOf(term);
 
@@ -124,6 +131,7 @@ export class TopicMatcher {
     const unigramEvidence = new Map<number, number>();
     const shared = new Map<number, number>();
     const strong = new Map<number, number>();
+    const sharedJargon = new Map<number, number>();
     const increment = (counts: Map<number, number>, topicIndex: number) => counts.set(topicIndex, (counts.get(topicIndex) ?? 0) + 1);
     const credit = (term: string, isUnigram: boolean) => {
       const byTopic = this.postings.get(term);
@@ -135,7 +143,10 @@ export class TopicMatcher {
         if (!isUnigram) continue;
         unigramEvidence.set(topicIndex, (unigramEvidence.get(topicIndex) ?? 0) + weight * fieldWeight);
         if (rarity < tellingWordFrequency) continue;
-        if (fieldWeight > fieldWeights.actions) increment(shared, topicIndex);
+        if (fieldWeight > fieldWeights.actions) {
+          increment(shared, topicIndex);
+          if (jargon.has(term)) increment(sharedJargon, topicIndex);
+        }
         if (fieldWeight >= fieldWeights.title) increment(strong, topicIndex);
       }
     };
@@ -158,6 +169,7 @@ export class TopicMatcher {
         score,
         sharedWords: shared.get(topicIndex) ?? 0,
         titleOrKeywordWords: strong.get(topicIndex) ?? 0,
+        jargonWords: sharedJargon.get(topicIndex) ?? 0,
         unrelatedWords,
       });
     }

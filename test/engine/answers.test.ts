@@ -19,6 +19,8 @@ describe('engine answers', () => {
     ['upskirting', 'upskirting'],
     ['report child sexual abuse material', 'internet-watch-foundation'],
     ['refferal to social care', 'making-a-referral'],
+    // Jargon of the field carries a question padded with everyday words the pack never uses.
+    ['how should i speak to a child who has been sextorted so they dont feel ashamed', 'sextortion'],
   ];
   for (const [question, topicId] of expected) {
     it(`answers "${question}" with ${topicId}`, () => {
@@ -33,6 +35,8 @@ describe('engine answers', () => {
     "what's for lunch",
     'how do I reset my password',
     'the printer in the staff room is jammed',
+    'how do I change my email signature',
+    'best pizza in derby',
     'qwertyuiop',
     'tell me a joke',
   ]) {
