@@ -114,11 +114,13 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
         return chat.kinds.includes('triage') ? { ...builder.help(context), startsTriage: true } : builder.help(context);
       }
 
-      const anchored = best !== undefined && isAnchored(best);
-      if (!best || best.score < thresholds.fallback || !anchored) return builder.fallback(toLinks(ranked.slice(0, 3)), context);
-      const longQuestion = best.sharedWords >= thresholds.longQuestionSharedWords && forMatching.length >= 15;
-      if (best.score >= thresholds.answer || (longQuestion && best.score >= thresholds.answerLongQuestion)) {
-        return builder.forTopic(best.topic, round(best.score), toLinks(ranked.slice(1, 4)), context);
+      // The closest topic may share only one loose word with the question; a runner-up sharing two telling words fits better.
+      const chosen = best && isAnchored(best) ? best : ranked.slice(1, 3).find((match) => match.sharedWords >= 2 && isAnchored(match));
+      if (!chosen || chosen.score < thresholds.fallback) return builder.fallback(toLinks(ranked.slice(0, 3)), context);
+      const longQuestion = chosen.sharedWords >= thresholds.longQuestionSharedWords && forMatching.length >= 15;
+      if (chosen.score >= thresholds.answer || (longQuestion && chosen.score >= thresholds.answerLongQuestion)) {
+        const others = ranked.filter((match) => match !== chosen).slice(0, 3);
+        return builder.forTopic(chosen.topic, round(chosen.score), toLinks(others), context);
       }
       const choices = toLinks(ranked.slice(0, 3));
       if (choices.length >= 2) return builder.clarify(choices);

@@ -45,7 +45,8 @@ export interface TopicMatch {
 const everydayWordFactor = 0.6;
 
 /** A word this rare across topics tells them apart; commoner ones ("child", "online") do not. */
-const tellingWordFrequency = 1.2;
+// Jargon ("dsl", "lado") tells topics apart however common it is in the pack.
+const tellingWordFrequency = 1.3;
 
 interface IndexedPhrasing {
   topicIndex: number;
@@ -142,7 +143,7 @@ export class TopicMatcher {
         evidence.set(topicIndex, (evidence.get(topicIndex) ?? 0) + weight * fieldWeight);
         if (!isUnigram) continue;
         unigramEvidence.set(topicIndex, (unigramEvidence.get(topicIndex) ?? 0) + weight * fieldWeight);
-        if (rarity < tellingWordFrequency) continue;
+        if (rarity < tellingWordFrequency && !jargon.has(term)) continue;
         if (fieldWeight > fieldWeights.actions) {
           increment(shared, topicIndex);
           if (jargon.has(term)) increment(sharedJargon, topicIndex);

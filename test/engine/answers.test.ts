@@ -21,6 +21,11 @@ describe('engine answers', () => {
     ['refferal to social care', 'making-a-referral'],
     // Jargon of the field carries a question padded with everyday words the pack never uses.
     ['how should i speak to a child who has been sextorted so they dont feel ashamed', 'sextortion'],
+    // Jargon counts even where the pack uses it everywhere.
+    ['dsl is off sick who do i go to', 'designated-safeguarding-lead'],
+    // The closest topic shares one loose word ("disclosed"); the runner-up shares two telling ones.
+    ['yp disclosed sexting with an adult', 'sexual-communication-law'],
+    ['what does CO:RE stand for', 'core-classification'],
   ];
   for (const [question, topicId] of expected) {
     it(`answers "${question}" with ${topicId}`, () => {
@@ -37,6 +42,8 @@ describe('engine answers', () => {
     'the printer in the staff room is jammed',
     'how do I change my email signature',
     'best pizza in derby',
+    'can you book me a room for the safeguarding meeting',
+    'my laptop will not turn on',
     'qwertyuiop',
     'tell me a joke',
   ]) {

@@ -24,6 +24,7 @@ describe('immediate-risk detection', () => {
     'year 9 girl has run away with an older guy from tiktok',
     'not sure if urgent but a 12 year old is meeting an adult from discord right now',
     'child in danger',
+    'hes outside her house now and she is terrified',
   ];
   for (const question of emergencies) {
     it(`calls 999 first for "${question}"`, () => {
@@ -44,6 +45,8 @@ describe('immediate-risk detection', () => {
     'we have a strategy meeting today about a child',
     'threatening communications offence',
     'does stop it now have a live chat for people worried about abuse',
+    'boy keeps getting new trainers and cash and is going missing, think hes running drugs',
+    'the account is following her on every app',
   ];
   for (const question of notEmergencies) {
     it(`does not raise an alarm for "${question}"`, () => {
