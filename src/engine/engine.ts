@@ -21,6 +21,8 @@ const riskScanCharacters = 8000;
 const matchingTokens = 80;
 
 /** Confidence thresholds, tuned with `npm run eval`. */
+const immediateRiskTopicId = 'immediate-risk';
+
 export const thresholds = {
   /** At or above: answer with the best topic. */
   answer: 0.36,
@@ -119,6 +121,8 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
       if (!chosen || chosen.score < thresholds.fallback) return builder.fallback(toLinks(ranked.slice(0, 3)), context);
       const longQuestion = chosen.sharedWords >= thresholds.longQuestionSharedWords && forMatching.length >= 15;
       if (chosen.score >= thresholds.answer || (longQuestion && chosen.score >= thresholds.answerLongQuestion)) {
+        // A question closest to the immediate-risk topic ("her online bf is waiting for her at the park") gets the emergency card.
+        if (chosen.topic.id === immediateRiskTopicId) return builder.emergency(undefined, round(chosen.score), context);
         const others = ranked.filter((match) => match !== chosen).slice(0, 3);
         return builder.forTopic(chosen.topic, round(chosen.score), toLinks(others), context);
       }
@@ -131,7 +135,7 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
       const context = withTime(given);
       const topic = pack.topicsById.get(topicId);
       if (!topic) return undefined;
-      return topic.id === 'immediate-risk' ? builder.emergency(undefined, 1, context) : builder.forTopic(topic, 1, [], context);
+      return topic.id === immediateRiskTopicId ? builder.emergency(undefined, 1, context) : builder.forTopic(topic, 1, [], context);
     },
 
     warmUp: () => speller.warmUp(),

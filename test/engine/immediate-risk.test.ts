@@ -25,6 +25,13 @@ describe('immediate-risk detection', () => {
     'not sure if urgent but a 12 year old is meeting an adult from discord right now',
     'child in danger',
     'hes outside her house now and she is terrified',
+    'year 7 says her online bf is waiting for her at the park right now',
+    "she's on a train to london to meet a guy from tiktok",
+    'y8 boy has posted a video saying goodbye to everyone',
+    'boy has been stabbed after a row on snapchat',
+    'she was just sent a message saying they know where she lives and are coming',
+    'a child is about to be picked up by an adult she met on discord',
+    'girl 13 is at a mans flat she met on snapchat and isnt answering her phone',
   ];
   for (const question of emergencies) {
     it(`calls 999 first for "${question}"`, () => {
@@ -47,6 +54,11 @@ describe('immediate-risk detection', () => {
     'does stop it now have a live chat for people worried about abuse',
     'boy keeps getting new trainers and cash and is going missing, think hes running drugs',
     'the account is following her on every app',
+    'our school trip on the bus to meet another school',
+    'what should we teach about people who say goodbye messages online',
+    'a video of a boy being stabbed is being shared around year 9',
+    'girl went missing last year after meeting someone online, how do we support her now',
+    'what happens if I phone 999 for an online concern that isnt urgent',
   ];
   for (const question of notEmergencies) {
     it(`does not raise an alarm for "${question}"`, () => {
