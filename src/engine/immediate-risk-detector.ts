@@ -39,7 +39,10 @@ export class ImmediateRiskDetector {
     this.signals = definition.signals.map((signal, signalIndex) => {
       const groups = signal.all ?? [signal.any ?? []];
       groups.forEach((group, groupIndex) => {
-        const phrases = typeof group === 'string' ? (definition.lists[group.slice(1)] ?? []) : group;
+        // "$name", as the whole group or as one of its phrases, stands for the shared word list of that name.
+        const phrases = (typeof group === 'string' ? [group] : group).flatMap((phrase) =>
+          phrase.startsWith('$') ? (definition.lists[phrase.slice(1)] ?? []) : [phrase],
+        );
         for (const phrase of phrases) this.phrases.add(phrase, { signal: signalIndex, group: groupIndex });
       });
       for (const phrase of signal.unless ?? []) this.phrases.add(phrase, { signal: signalIndex, group: 'unless' });

@@ -415,12 +415,14 @@ class PackReader {
   checkSignals(file: YamlFile, signals: ImmediateRiskSignals): void {
     signals.signals.forEach((signal, index) => {
       (signal.all ?? []).forEach((group, groupIndex) => {
-        if (typeof group === 'string' && !(group.slice(1) in signals.lists)) {
+        const listNames = (typeof group === 'string' ? [group] : group).filter((phrase) => phrase.startsWith('$'));
+        for (const listName of listNames) {
+          if (listName.slice(1) in signals.lists) continue;
           this.problems.push({
             file: file.displayPath,
             line: file.lineOf(['signals', index, 'all', groupIndex]),
             entry: `signals[${index}] "${signal.id}"`,
-            message: `the word list "${group}" is not defined.`,
+            message: `the word list "${listName}" is not defined.`,
             fix: `Use one of: ${Object.keys(signals.lists)
               .map((name) => `$${name}`)
               .join(', ')}, or add it under "lists".`,

@@ -32,6 +32,11 @@ describe('immediate-risk detection', () => {
     'she was just sent a message saying they know where she lives and are coming',
     'a child is about to be picked up by an adult she met on discord',
     'girl 13 is at a mans flat she met on snapchat and isnt answering her phone',
+    // "$soon" as one phrase of a group: the weapon signal fires on "tomorrow" from the shared list.
+    'boy says he has a machete and will bring it tomorrow',
+    'pls help child being groomed and meeting him in 20 mins',
+    'kid being attacked outside the school gates rn',
+    "13 year old hasn't been seen since yesterday, her snap location shows a different city",
   ];
   for (const question of emergencies) {
     it(`calls 999 first for "${question}"`, () => {
@@ -59,6 +64,10 @@ describe('immediate-risk detection', () => {
     'a video of a boy being stabbed is being shared around year 9',
     'girl went missing last year after meeting someone online, how do we support her now',
     'what happens if I phone 999 for an online concern that isnt urgent',
+    'how do i find a missing document on sharepoint',
+    'cant find a good resource on sexting for year 8',
+    'we need to discuss this asap at the safeguarding meeting',
+    'pupils sharing drill music videos with knives',
   ];
   for (const question of notEmergencies) {
     it(`does not raise an alarm for "${question}"`, () => {

@@ -177,4 +177,10 @@ describe('knowledge pack', () => {
     edit(directory, 'language/immediate-risk-signals.yaml', (text) => text.replace('      - $soon', '      - $son'));
     assert.ok(problemsOf(directory).some((problem) => problem.message.includes('"$son" is not defined')));
   });
+
+  it('refuses an undefined word list used as one phrase of a group', () => {
+    const directory = broken();
+    edit(directory, 'language/immediate-risk-signals.yaml', (text) => text.replace('watch your back, $soon]', 'watch your back, $sooon]'));
+    assert.ok(problemsOf(directory).some((problem) => problem.message.includes('"$sooon" is not defined')));
+  });
 });
