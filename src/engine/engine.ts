@@ -20,9 +20,9 @@ import { buildVocabulary } from './vocabulary.js';
 const riskScanCharacters = 8000;
 const matchingTokens = 80;
 
-/** Confidence thresholds, tuned with `npm run eval`. */
 const immediateRiskTopicId = 'immediate-risk';
 
+/** Confidence thresholds, tuned with `npm run eval`. */
 export const thresholds = {
   /** At or above: answer with the best topic. */
   answer: 0.36,

@@ -44,8 +44,10 @@ export interface TopicMatch {
 /** How much an everyday English word counts, relative to a word of the field. */
 const everydayWordFactor = 0.6;
 
-/** A word this rare across topics tells them apart; commoner ones ("child", "online") do not. */
-// Jargon ("dsl", "lado") tells topics apart however common it is in the pack.
+/**
+ * A word this rare across topics tells them apart; commoner ones ("child", "online", "safeguarding")
+ * do not. Jargon ("dsl", "lado") tells them apart however common it is in the pack.
+ */
 const tellingWordFrequency = 1.3;
 
 interface IndexedPhrasing {
