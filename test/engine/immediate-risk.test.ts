@@ -37,6 +37,12 @@ describe('immediate-risk detection', () => {
     'pls help child being groomed and meeting him in 20 mins',
     'kid being attacked outside the school gates rn',
     "13 year old hasn't been seen since yesterday, her snap location shows a different city",
+    // The broad net: a word of danger and a word of "now", in words no specific signal lists.
+    "a year 11 has just texted 'goodbye everyone, sorry'",
+    'a girl has been sold for sex by people she met online and is with them now',
+    'child told me a man from online is at her front door',
+    "a 15 year old has posted that she's taken 30 paracetamol",
+    'someone has posted they will shoot up the school tomorrow',
   ];
   for (const question of emergencies) {
     it(`calls 999 first for "${question}"`, () => {
@@ -68,6 +74,10 @@ describe('immediate-risk detection', () => {
     'cant find a good resource on sexting for year 8',
     'we need to discuss this asap at the safeguarding meeting',
     'pupils sharing drill music videos with knives',
+    'a pupil told me today that she was abused online by an older boy a few months ago',
+    'pupils are now sharing a rape joke meme',
+    'girl is self harming and we have a plan in place, how can online safety help',
+    'she takes her tablets every morning and is fine now',
   ];
   for (const question of notEmergencies) {
     it(`does not raise an alarm for "${question}"`, () => {
