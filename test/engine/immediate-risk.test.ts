@@ -43,6 +43,8 @@ describe('immediate-risk detection', () => {
     'child told me a man from online is at her front door',
     "a 15 year old has posted that she's taken 30 paracetamol",
     'someone has posted they will shoot up the school tomorrow',
+    "a boy in year 9 just told me his mum's partner hits him and he's scared to go home tonight",
+    'child says she was raped last night by someone she met online',
   ];
   for (const question of emergencies) {
     it(`calls 999 first for "${question}"`, () => {
@@ -78,6 +80,8 @@ describe('immediate-risk detection', () => {
     'pupils are now sharing a rape joke meme',
     'girl is self harming and we have a plan in place, how can online safety help',
     'she takes her tablets every morning and is fine now',
+    "boy was beaten up and it was filmed and shared, he's ok now",
+    'year 6 girl got a message from a stranger today asking for pics, she didnt reply',
   ];
   for (const question of notEmergencies) {
     it(`does not raise an alarm for "${question}"`, () => {
