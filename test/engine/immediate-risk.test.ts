@@ -45,6 +45,8 @@ describe('immediate-risk detection', () => {
     'someone has posted they will shoot up the school tomorrow',
     "a boy in year 9 just told me his mum's partner hits him and he's scared to go home tonight",
     'child says she was raped last night by someone she met online',
+    'child is screaming on a video call and we can hear a man shouting',
+    "student is being chased by a group who say they'll stab him",
   ];
   for (const question of emergencies) {
     it(`calls 999 first for "${question}"`, () => {
