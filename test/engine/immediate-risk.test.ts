@@ -84,6 +84,9 @@ describe('immediate-risk detection', () => {
     'she takes her tablets every morning and is fine now',
     "boy was beaten up and it was filmed and shared, he's ok now",
     'year 6 girl got a message from a stranger today asking for pics, she didnt reply',
+    'missing children and online grooming',
+    'online abuse happening to a child',
+    'teenagers meeting up with people from the internet',
   ];
   for (const question of notEmergencies) {
     it(`does not raise an alarm for "${question}"`, () => {
