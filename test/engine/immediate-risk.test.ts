@@ -47,6 +47,8 @@ describe('immediate-risk detection', () => {
     'child says she was raped last night by someone she met online',
     'child is screaming on a video call and we can hear a man shouting',
     "student is being chased by a group who say they'll stab him",
+    "child posted 'this is my last day' on snapchat",
+    'a stranger has grabbed a pupil and pushed her into a car',
   ];
   for (const question of emergencies) {
     it(`calls 999 first for "${question}"`, () => {
@@ -87,6 +89,7 @@ describe('immediate-risk detection', () => {
     'missing children and online grooming',
     'online abuse happening to a child',
     'teenagers meeting up with people from the internet',
+    "it's my last day as DSL, who takes over",
   ];
   for (const question of notEmergencies) {
     it(`does not raise an alarm for "${question}"`, () => {
