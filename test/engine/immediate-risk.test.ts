@@ -90,6 +90,9 @@ describe('immediate-risk detection', () => {
     'online abuse happening to a child',
     'teenagers meeting up with people from the internet',
     "it's my last day as DSL, who takes over",
+    // "rn" and "atm" say when, not what: alone they are no alarm.
+    'cant talk rn, whats the lado number',
+    'atm we use a filtering system, is it enough',
   ];
   for (const question of notEmergencies) {
     it(`does not raise an alarm for "${question}"`, () => {
