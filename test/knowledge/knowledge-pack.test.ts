@@ -178,6 +178,12 @@ describe('knowledge pack', () => {
     assert.ok(problemsOf(directory).some((problem) => problem.message.includes('"$son" is not defined')));
   });
 
+  it('refuses a phrase repeated in an immediate-risk list', () => {
+    const directory = broken();
+    edit(directory, 'language/immediate-risk-signals.yaml', (text) => text.replace('    any: [suicidal, ', '    any: [suicidal, suicidal, '));
+    assert.ok(problemsOf(directory).some((problem) => problem.message.includes('lists "suicidal" twice')));
+  });
+
   it('refuses an undefined word list used as one phrase of a group', () => {
     const directory = broken();
     edit(directory, 'language/immediate-risk-signals.yaml', (text) => text.replace('watch your back, $soon]', 'watch your back, $sooon]'));
