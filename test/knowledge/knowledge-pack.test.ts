@@ -180,7 +180,9 @@ describe('knowledge pack', () => {
 
   it('refuses a phrase repeated in an immediate-risk list', () => {
     const directory = broken();
-    edit(directory, 'language/immediate-risk-signals.yaml', (text) => text.replace('    any: [suicidal, ', '    any: [suicidal, suicidal, '));
+    edit(directory, 'language/immediate-risk-signals.yaml', (text) =>
+      text.replace('    any: [suicidal, ', '    any: [suicidal, suicidal, '),
+    );
     assert.ok(problemsOf(directory).some((problem) => problem.message.includes('lists "suicidal" twice')));
   });
 
