@@ -7,6 +7,7 @@ export function toJsonLine(query: string, answer: Answer): string {
     query,
     kind: answer.kind,
     emergency: answer.emergency,
+    risk: answer.risk,
     topicId: answer.topicId,
     title: answer.title,
     score: answer.score,

@@ -35,6 +35,7 @@ export class AnswerBuilder {
     return {
       kind: 'answer',
       emergency: false,
+      risk: 'none',
       topicId: topic.id,
       title: topic.title,
       score,
@@ -57,7 +58,7 @@ export class AnswerBuilder {
    * 999 first, then the guidance for what the question is about (or the immediate-risk topic when
    * nothing more specific fits), so the practitioner knows what to do once the child is safe.
    */
-  emergency(related: Topic | undefined, score: number, context: AnswerContext): Answer {
+  emergency(related: Topic | undefined, score: number, context: AnswerContext, reason?: string): Answer {
     const immediateRisk = this.pack.topicsById.get('immediate-risk');
     const topic = related ?? immediateRisk;
     const base = topic ? this.forTopic(topic, score, [], context) : this.safety(context);
@@ -70,6 +71,8 @@ export class AnswerBuilder {
       ...base,
       kind: 'emergency',
       emergency: true,
+      risk: 'emergency',
+      ...(reason ? { riskReason: reason } : {}),
       title:
         related && related.id !== 'immediate-risk'
           ? `Call 999 now. Then: ${related.title}`
@@ -168,6 +171,7 @@ export class AnswerBuilder {
     return {
       kind: 'fallback',
       emergency: false,
+      risk: 'none',
       topicId: null,
       title: '',
       score: 0,

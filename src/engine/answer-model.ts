@@ -7,6 +7,12 @@ import type { OpeningStatus } from './opening-hours.js';
  */
 export type AnswerKind = 'answer' | 'emergency' | 'clarify' | 'fallback' | 'help';
 
+/**
+ * How likely the message is to be about a child at immediate risk now. `emergency`: lead with 999.
+ * `possible`: first ask "Is a child in danger right now?", then answer. `none`: answer as asked.
+ */
+export type RiskBand = 'emergency' | 'possible' | 'none';
+
 export interface TopicLink {
   id: string;
   title: string;
@@ -35,8 +41,11 @@ export interface ContactView extends Contact {
 
 export interface Answer {
   kind: AnswerKind;
-  /** True when the reply must lead with "call 999". */
+  /** True when the reply must lead with "call 999" (the emergency band, and only it). */
   emergency: boolean;
+  risk: RiskBand;
+  /** In a few words, what raised the emergency or possible band (a signal's reason, or the words that weighed most). */
+  riskReason?: string;
   topicId: string | null;
   title: string;
   /** Confidence of the match, 0 to 1. */

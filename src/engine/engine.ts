@@ -3,7 +3,10 @@ import { AnswerBuilder } from './answer-builder.js';
 import type { Answer, AnswerContext, ScoredTopicLink } from './answer-model.js';
 import { loadEnglishWords, loadEverydayStems } from './english-words.js';
 import { ImmediateRiskDetector } from './immediate-risk-detector.js';
+import { normaliseInput } from './input-normaliser.js';
 import { PrivacyCheck, type PrivacyFinding } from './privacy-check.js';
+import { type RiskAssessment, RiskAssessor } from './risk/risk-assessor.js';
+import { RiskModel } from './risk/risk-model.js';
 import { SmallTalkDetector } from './small-talk-detector.js';
 import { SpellingCorrector } from './spelling-corrector.js';
 import { SynonymRewriter } from './synonym-rewriter.js';
@@ -18,9 +21,12 @@ import { buildVocabulary } from './vocabulary.js';
  * danger mentioned late in a long message is still seen, while matching stays fast.
  */
 const riskScanCharacters = 8000;
+/** Raw characters looked at before cleaning: enough for invisible characters and entities to be taken out of 8,000. */
+const rawCharacters = 4 * riskScanCharacters;
 const matchingTokens = 80;
 
 const immediateRiskTopicId = 'immediate-risk';
+const chosenImmediateRisk = 'You chose the guidance on a child at immediate risk of harm.';
 
 /** Confidence thresholds, tuned with `npm run eval`. */
 export const thresholds = {
@@ -55,6 +61,8 @@ export interface Engine {
   warmUp(): void;
   /** The reply to a question in the practitioner's words. Never throws for any string. */
   answer(question: string, context?: AnswerContext): Answer;
+  /** Only the immediate-risk judgement of a message (what `answer` decides first). */
+  assessRisk(question: string): RiskAssessment;
   /** The answer for a topic picked by id (a button), or undefined for an unknown id. */
   answerTopic(topicId: string, context?: AnswerContext): Answer | undefined;
   help(context?: AnswerContext): Answer;
@@ -73,6 +81,7 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
   const matcher = new TopicMatcher(pack, analyser, loadEverydayStems());
   const speller = new SpellingCorrector(buildVocabulary(pack), loadEnglishWords);
   const riskDetector = new ImmediateRiskDetector(pack.immediateRiskSignals);
+  const risk = new RiskAssessor(riskDetector, pack.riskModel ? new RiskModel(pack.riskModel) : undefined);
   const smallTalk = new SmallTalkDetector(pack.smallTalk);
   const builder = new AnswerBuilder(pack, options.notices);
   const triage = new Triage(pack, builder);
@@ -90,60 +99,79 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
 
   const hasContent = (tokens: readonly string[]) => matcher.rank(tokens, 1).length > 0;
 
+  /** The message cleaned of invisible characters and entities, as words, before and after spelling correction. */
+  const read = (question: unknown) => {
+    const text = typeof question === 'string' ? question.slice(0, rawCharacters) : '';
+    const typed = tokenise(normaliseInput(text), riskScanCharacters);
+    return { typed, corrected: speller.correctAll(typed) };
+  };
+
+  /** The reply once the risk band is known not to be an emergency: a topic, "did you mean", help or "I don't know". */
+  const decide = (forMatching: readonly string[], ranked: TopicMatch[], context: AnswerContext): Answer => {
+    const best = ranked[0];
+
+    const chat = smallTalk.read(forMatching);
+    if (chat.kinds.length > 0 && !hasContent(chat.remainder)) {
+      // "I have a concern", "what should I do", with nothing more specific: the guided triage fits best.
+      return chat.kinds.includes('triage') ? { ...builder.help(context), startsTriage: true } : builder.help(context);
+    }
+
+    // The closest topic may share only one loose word with the question; a runner-up sharing two telling words fits better.
+    const chosen = best && isAnchored(best) ? best : ranked.slice(1, 3).find((match) => match.sharedWords >= 2 && isAnchored(match));
+    if (!chosen || chosen.score < thresholds.fallback) return builder.fallback(toLinks(ranked.slice(0, 3)), context);
+    const longQuestion = chosen.sharedWords >= thresholds.longQuestionSharedWords && forMatching.length >= 15;
+    if (chosen.score >= thresholds.answer || (longQuestion && chosen.score >= thresholds.answerLongQuestion)) {
+      const others = ranked.filter((match) => match !== chosen).slice(0, 3);
+      return builder.forTopic(chosen.topic, round(chosen.score), toLinks(others), context);
+    }
+    const choices = toLinks(ranked.slice(0, 3));
+    if (choices.length >= 2) return builder.clarify(choices);
+    return builder.fallback(choices, context);
+  };
+
   return {
     pack,
 
     answer(question, given = {}) {
       const context = withTime(given);
-      const typed = tokenise(typeof question === 'string' ? question : '', riskScanCharacters);
+      const { typed, corrected } = read(question);
       if (typed.length === 0) return builder.help(context);
-      const corrected = speller.correctAll(typed);
 
-      const risk = riskDetector.detect(corrected);
+      const assessment = risk.assess(typed, corrected);
       const forMatching = riskDetector.withoutNegatedUrgency(corrected).slice(0, matchingTokens);
       const jargon = forMatching.filter((token) => /^[a-z]{3,}$/.test(token) && !speller.isEnglishWord(token));
       const ranked = matcher.rank(forMatching, 5, jargon);
       const best = ranked[0];
 
-      if (risk.signals.length > 0) {
+      if (assessment.band === 'emergency') {
         const related = best && best.score >= thresholds.emergencyRelated ? best.topic : undefined;
-        return builder.emergency(related, round(best?.score ?? 1), context);
+        return builder.emergency(related, round(best?.score ?? 1), context, assessment.reason);
       }
-
-      const chat = smallTalk.read(forMatching);
-      if (chat.kinds.length > 0 && !hasContent(chat.remainder)) {
-        // "I have a concern", "what should I do", with nothing more specific: the guided triage fits best.
-        return chat.kinds.includes('triage') ? { ...builder.help(context), startsTriage: true } : builder.help(context);
-      }
-
-      // The closest topic may share only one loose word with the question; a runner-up sharing two telling words fits better.
-      const chosen = best && isAnchored(best) ? best : ranked.slice(1, 3).find((match) => match.sharedWords >= 2 && isAnchored(match));
-      if (!chosen || chosen.score < thresholds.fallback) return builder.fallback(toLinks(ranked.slice(0, 3)), context);
-      const longQuestion = chosen.sharedWords >= thresholds.longQuestionSharedWords && forMatching.length >= 15;
-      if (chosen.score >= thresholds.answer || (longQuestion && chosen.score >= thresholds.answerLongQuestion)) {
-        // A question closest to the immediate-risk topic ("her online bf is waiting for her at the park") gets the emergency card.
-        if (chosen.topic.id === immediateRiskTopicId) return builder.emergency(undefined, round(chosen.score), context);
-        const others = ranked.filter((match) => match !== chosen).slice(0, 3);
-        return builder.forTopic(chosen.topic, round(chosen.score), toLinks(others), context);
-      }
-      const choices = toLinks(ranked.slice(0, 3));
-      if (choices.length >= 2) return builder.clarify(choices);
-      return builder.fallback(choices, context);
+      const answer = decide(forMatching, ranked, context);
+      if (assessment.band !== 'possible' || answer.risk !== 'none') return answer;
+      return { ...answer, risk: 'possible', ...(assessment.reason ? { riskReason: assessment.reason } : {}) };
     },
 
     answerTopic(topicId, given = {}) {
       const context = withTime(given);
       const topic = pack.topicsById.get(topicId);
       if (!topic) return undefined;
-      return topic.id === immediateRiskTopicId ? builder.emergency(undefined, 1, context) : builder.forTopic(topic, 1, [], context);
+      return topic.id === immediateRiskTopicId
+        ? builder.emergency(undefined, 1, context, chosenImmediateRisk)
+        : builder.forTopic(topic, 1, [], context);
+    },
+
+    assessRisk(question) {
+      const { typed, corrected } = read(question);
+      return risk.assess(typed, corrected);
     },
 
     warmUp: () => speller.warmUp(),
     help: (context = {}) => builder.help(withTime(context)),
     triage: (state, context = {}) => triage.view(state, withTime(context)),
     safety: (context = {}) => builder.safety(withTime(context)),
-    checkPrivacy: (text) => privacy.inspect(text),
-    redact: (text) => privacy.redact(text),
+    checkPrivacy: (text) => privacy.inspect(normaliseInput(text.slice(0, rawCharacters))),
+    redact: (text) => privacy.redact(normaliseInput(text.slice(0, rawCharacters))),
   };
 }
 

@@ -6,11 +6,15 @@ export interface ImmediateRiskFinding {
   signals: string[];
   /** Their explanations from the knowledge pack. */
   reasons: string[];
+  /** True when a signal that decides on its own fired (`decides: true`). */
+  decides: boolean;
 }
 
 interface CompiledSignal {
   id: string;
   why: string;
+  decides: boolean;
+  maxWords: number;
   groupCount: number;
 }
 
@@ -21,9 +25,9 @@ interface PhraseRole {
 }
 
 /**
- * Decides whether a question signals a child at immediate risk. It runs before topic matching
- * and nothing can outscore it. The signals are data (knowledge/language/immediate-risk-signals.yaml)
- * so a safeguarding lead can extend them.
+ * Finds the immediate-risk signals in a question (knowledge/language/immediate-risk-signals.yaml,
+ * data a safeguarding lead can extend). A signal marked `decides` puts the reply in the emergency
+ * band on its own; the others explain, in the editor's words, an emergency the learned model finds.
  */
 export class ImmediateRiskDetector {
   private readonly signals: CompiledSignal[];
@@ -46,7 +50,13 @@ export class ImmediateRiskDetector {
         for (const phrase of phrases) this.phrases.add(phrase, { signal: signalIndex, group: groupIndex });
       });
       for (const phrase of signal.unless ?? []) this.phrases.add(phrase, { signal: signalIndex, group: 'unless' });
-      return { id: signal.id, why: signal.why, groupCount: groups.length };
+      return {
+        id: signal.id,
+        why: signal.why,
+        decides: signal.decides === true,
+        maxWords: signal.maxWords ?? Number.POSITIVE_INFINITY,
+        groupCount: groups.length,
+      };
     });
   }
 
@@ -58,8 +68,16 @@ export class ImmediateRiskDetector {
       if (group === 'unless') vetoed[signal] = true;
       else if (!this.isNegated(tokens, match)) satisfied[signal]![group] = true;
     }
-    const fired = this.signals.filter((_, index) => !vetoed[index] && satisfied[index]!.every(Boolean));
-    return { signals: fired.map((signal) => signal.id), reasons: fired.map((signal) => signal.why) };
+    const fired = this.signals.filter(
+      (signal, index) => !vetoed[index] && tokens.length <= signal.maxWords && satisfied[index]!.every(Boolean),
+    );
+    // Deciding signals first, so the reason shown is the one that decided.
+    fired.sort((a, b) => Number(b.decides) - Number(a.decides));
+    return {
+      signals: fired.map((signal) => signal.id),
+      reasons: fired.map((signal) => signal.why),
+      decides: fired.some((signal) => signal.decides),
+    };
   }
 
   /**

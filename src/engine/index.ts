@@ -3,6 +3,7 @@ export type {
   AnswerContext,
   AnswerKind,
   ContactView,
+  RiskBand,
   ScoredTopicLink,
   SourceCitation,
   TopicLink,
@@ -12,4 +13,5 @@ export { safetyLine } from './answer-model.js';
 export { createEngine, type Engine, type EngineOptions, thresholds } from './engine.js';
 export type { OpeningStatus } from './opening-hours.js';
 export type { PersonalDetailKind, PrivacyFinding } from './privacy-check.js';
+export type { RiskAssessment } from './risk/risk-assessor.js';
 export type { TriageChoiceView, TriageState, TriageStepName, TriageView } from './triage.js';

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CheckedPackCache } from './checked-pack-cache.js';
 import { KnowledgePackError, type PackProblem } from './pack-problem.js';
@@ -16,6 +16,7 @@ import type {
   Topic,
   TriageDefinition,
 } from './pack-types.js';
+import { defaultRiskModelDirectory, type RiskModelWeights, readRiskModel, riskModelFileNames } from './risk-model-file.js';
 import { describeEntry, SchemaChecker, type SchemaName } from './schema-check.js';
 import { SourceText, structuredHoursMatchPublished } from './source-check.js';
 import { isYamlFile, readYamlFile, type YamlFile } from './yaml-file.js';
@@ -36,6 +37,8 @@ export interface LoadOptions {
    * check every file again, as `npm run check:knowledge` does.
    */
   cache?: CheckedPackCache | false;
+  /** The folder of the learned risk model (default models/); false to leave it out (the trainer measures the signals alone this way). */
+  riskModel?: string | false;
 }
 
 /**
@@ -51,6 +54,7 @@ export function loadKnowledgePack(directory: string = defaultKnowledgeDirectory,
     pack = checkPack(directory);
     if (fingerprint) cache?.write(fingerprint, pack);
   }
+  if (options.riskModel !== false) pack = { ...pack, riskModel: loadRiskModel(options.riskModel ?? defaultRiskModelDirectory) };
   const warnings: string[] = [];
   const today = (options.today ?? new Date()).toISOString().slice(0, 10);
   if (pack.identity.reviewBy < today) {
@@ -59,6 +63,31 @@ export function loadKnowledgePack(directory: string = defaultKnowledgeDirectory,
     );
   }
   return { pack, warnings };
+}
+
+/** The learned immediate-risk model; a pack without a readable one does not start (emergencies would be missed). */
+function loadRiskModel(directory: string): RiskModelWeights {
+  const file = relative(process.cwd(), join(directory, riskModelFileNames.header));
+  if (!existsSync(join(directory, riskModelFileNames.header))) {
+    throw new KnowledgePackError([
+      {
+        file,
+        message: 'The learned immediate-risk model is missing.',
+        fix: 'Restore models/ from version control, or run `npm run train:risk` to train it from training/risk/.',
+      },
+    ]);
+  }
+  try {
+    return readRiskModel(directory);
+  } catch (error) {
+    throw new KnowledgePackError([
+      {
+        file,
+        message: `The learned immediate-risk model could not be read: ${error instanceof Error ? error.message : String(error)}`,
+        fix: 'Run `npm run train:risk` to write the model files again, then commit both.',
+      },
+    ]);
+  }
 }
 
 /** Every check, on every file; throws KnowledgePackError listing all the problems found. */

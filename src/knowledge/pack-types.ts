@@ -1,3 +1,4 @@
+import type { RiskModelWeights } from './risk-model-file.js';
 /** The knowledge pack as loaded from knowledge/ and checked; every id reference resolves. */
 
 export type Weekday = 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
@@ -94,6 +95,10 @@ export type SignalGroup = string | string[];
 export interface ImmediateRiskSignal {
   id: string;
   why: string;
+  /** Puts the reply in the emergency band on its own; otherwise the signal explains what the learned model found. */
+  decides?: boolean;
+  /** Applies only to messages of at most this many words. */
+  maxWords?: number;
   any?: string[];
   all?: SignalGroup[];
   unless?: string[];
@@ -153,4 +158,6 @@ export interface KnowledgePack {
   immediateRiskSignals: ImmediateRiskSignals;
   smallTalk: SmallTalk;
   triage: TriageDefinition;
+  /** The learned immediate-risk model (models/), read at every start, never cached. */
+  riskModel?: RiskModelWeights;
 }

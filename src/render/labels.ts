@@ -22,6 +22,9 @@ export const headings = {
 
 export const emergencyBanner = 'CALL 999 NOW if a child is at immediate risk of harm.';
 
+/** What a reply in the possible band asks before anything else. */
+export const possibleDangerQuestion = 'Is a child in danger right now? If so, call 999 now.';
+
 export function procedureKindLabel(procedure: Procedure): string {
   return procedure.kind === 'procedure' ? 'DDSCP procedure' : 'Guidance';
 }

@@ -1,5 +1,13 @@
 import type { Answer } from '../engine/answer-model.js';
-import { citationText, contactReach, contactTitle, emergencyBanner, headings, procedureKindLabel } from './labels.js';
+import {
+  citationText,
+  contactReach,
+  contactTitle,
+  emergencyBanner,
+  headings,
+  possibleDangerQuestion,
+  procedureKindLabel,
+} from './labels.js';
 
 /**
  * The whole reply as plain text: for the terminal, notifications, screen readers and as the
@@ -7,7 +15,8 @@ import { citationText, contactReach, contactTitle, emergencyBanner, headings, pr
  */
 export function renderPlainText(answer: Answer): string {
   const blocks: string[] = [];
-  if (answer.emergency) blocks.push(emergencyBanner);
+  if (answer.emergency) blocks.push(answer.riskReason ? `${emergencyBanner}\nWhy: ${answer.riskReason}` : emergencyBanner);
+  if (answer.risk === 'possible') blocks.push(possibleDangerQuestion);
   for (const notice of answer.notices) blocks.push(`Note: ${notice}`);
   blocks.push([answer.title, answer.summary].filter(Boolean).join('\n'));
   blocks.push(numbered(headings.actions, answer.actions));

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { renderPlainText } from '../../src/render/plain-text.js';
 import { realEngine } from '../support/engine.js';
 
 /** Missing a real emergency is the worst failure the bot can have; a false alarm is the second worst. */
@@ -18,7 +19,6 @@ describe('immediate-risk detection', () => {
     'he said he is going to kill himself tonight',
     'she is self harming right now because of the messages',
     'someone online is threatening to come to the childs house tonight',
-    'man threatening to hurt a year 10 girl if she does not send more pics',
     'child being abused on livestream now',
     'boy missing, last seen talking to a man on xbox',
     'year 9 girl has run away with an older guy from tiktok',
@@ -57,6 +57,16 @@ describe('immediate-risk detection', () => {
       assert.equal(answer.emergency, true);
       assert.match(answer.actions[0]!, /999/);
       assert.equal(answer.contacts[0]?.phone, '999');
+    });
+  }
+
+  // Threats whose timing is unclear: at least the "Is a child in danger right now? If so, call 999 now" question first.
+  const possibleEmergencies = ['man threatening to hurt a year 10 girl if she does not send more pics'];
+  for (const question of possibleEmergencies) {
+    it(`asks first whether a child is in danger now for "${question}"`, () => {
+      const answer = engine.answer(question);
+      assert.notEqual(answer.risk, 'none');
+      assert.match(renderPlainText(answer).split('\n')[0]!, /999/);
     });
   }
 

@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The learned immediate-risk model as files: `risk-model.json` (settings, thresholds, figures, the
+ * corpus hash and the word list, readable by people and by CI) and `risk-model.bin` (the numbers).
+ * `npm run train:risk` writes both; the engine reads them at start-up.
+ */
+export interface RiskModelHeader {
+  format: 1;
+  /** How it was made, for people reading the file. */
+  createdBy: string;
+  /** SHA-256 over the corpus it was trained, tuned and tested on (see training/risk/). */
+  corpusSha256: string;
+  seed: number;
+  featureHashBits: number;
+  windowWords: number;
+  windowStride: number;
+  /** Hidden units reading each window's word vectors. */
+  hidden: number;
+  /** Probability at or above which the message is an emergency, and at or above which it may be one. */
+  thresholds: { emergency: number; possible: number };
+  /** Figures measured when it was trained (train, dev and the frozen test split). */
+  figures: Record<string, unknown>;
+  /** The words the model has vectors for, space-separated, in the order of the vector rows. */
+  vocabulary: string;
+  /** Lengths (in elements) of the arrays in risk-model.bin, in order. */
+  layout: {
+    windowFeatureCount: number;
+    messageFeatureCount: number;
+    /** Numbers per word row: hidden units for the window, for the message, then one linear term each. */
+    wordRowWidth: number;
+  };
+}
+
+/** The numbers, as the engine uses them. */
+export interface RiskModelWeights {
+  header: RiskModelHeader;
+  windowFeatureIds: Uint32Array;
+  windowFeatureWeights: Float32Array;
+  messageFeatureIds: Uint32Array;
+  messageFeatureWeights: Float32Array;
+  /** One row per vocabulary word: `wordRowWidth` int8 values times the row's scale. */
+  wordRows: Int8Array;
+  wordRowScales: Float32Array;
+  hiddenBias: Float32Array;
+  hiddenOut: Float32Array;
+  /** Added to every message's score. */
+  outputBias: number;
+}
+
+export const riskModelFileNames = { header: 'risk-model.json', weights: 'risk-model.bin' };
+
+/**
+ * Where the model lives: models/ beside knowledge/, not inside it. The pack's checks read every
+ * file in knowledge/ as text (every number and time must be in the source), and a binary file of
+ * weights would match those patterns by chance.
+ */
+export const defaultRiskModelDirectory = resolve(fileURLToPath(new URL('../../models', import.meta.url)));
+
+/** Reads the two files from a folder. Throws with the file name when either is missing or inconsistent. */
+export function readRiskModel(directory: string): RiskModelWeights {
+  const headerFile = join(directory, riskModelFileNames.header);
+  const weightsFile = join(directory, riskModelFileNames.weights);
+  const header = JSON.parse(readFileSync(headerFile, 'utf8')) as RiskModelHeader;
+  if (header.format !== 1) throw new Error(`${headerFile}: unknown format ${String(header.format)}; retrain with npm run train:risk.`);
+  const bytes = readFileSync(weightsFile);
+  const { windowFeatureCount, messageFeatureCount, wordRowWidth } = header.layout;
+  const vocabularySize = header.vocabulary ? header.vocabulary.split(' ').length : 0;
+  const hidden = header.hidden;
+
+  // Copy into a fresh, aligned buffer: a Buffer from readFileSync may start at any byte offset.
+  const buffer = new ArrayBuffer(bytes.length);
+  new Uint8Array(buffer).set(bytes);
+  let offset = 0;
+  const take = <T>(make: (buffer: ArrayBuffer, offset: number, length: number) => T, length: number, bytesPer: number): T => {
+    const view = make(buffer, offset, length);
+    offset += length * bytesPer;
+    return view;
+  };
+  const weights: RiskModelWeights = {
+    header,
+    windowFeatureIds: take((b, o, l) => new Uint32Array(b, o, l), windowFeatureCount, 4),
+    windowFeatureWeights: take((b, o, l) => new Float32Array(b, o, l), windowFeatureCount, 4),
+    messageFeatureIds: take((b, o, l) => new Uint32Array(b, o, l), messageFeatureCount, 4),
+    messageFeatureWeights: take((b, o, l) => new Float32Array(b, o, l), messageFeatureCount, 4),
+    wordRowScales: take((b, o, l) => new Float32Array(b, o, l), vocabularySize, 4),
+    hiddenBias: take((b, o, l) => new Float32Array(b, o, l), hidden, 4),
+    hiddenOut: take((b, o, l) => new Float32Array(b, o, l), hidden, 4),
+    outputBias: take((b, o, l) => new Float32Array(b, o, l), 1, 4)[0]!,
+    wordRows: take((b, o, l) => new Int8Array(b, o, l), vocabularySize * wordRowWidth, 1),
+  };
+  if (offset !== bytes.length) {
+    throw new Error(
+      `${weightsFile}: ${bytes.length} bytes where ${riskModelFileNames.header} describes ${offset}; retrain with npm run train:risk.`,
+    );
+  }
+  return weights;
+}
+
+/** Lays the numbers out as readRiskModel expects them (used by the trainer). */
+export function encodeRiskModelWeights(weights: Omit<RiskModelWeights, 'header'>): Buffer {
+  const parts: Uint8Array[] = [
+    new Uint8Array(weights.windowFeatureIds.buffer, weights.windowFeatureIds.byteOffset, weights.windowFeatureIds.byteLength),
+    new Uint8Array(weights.windowFeatureWeights.buffer, weights.windowFeatureWeights.byteOffset, weights.windowFeatureWeights.byteLength),
+    new Uint8Array(weights.messageFeatureIds.buffer, weights.messageFeatureIds.byteOffset, weights.messageFeatureIds.byteLength),
+    new Uint8Array(
+      weights.messageFeatureWeights.buffer,
+      weights.messageFeatureWeights.byteOffset,
+      weights.messageFeatureWeights.byteLength,
+    ),
+    new Uint8Array(weights.wordRowScales.buffer, weights.wordRowScales.byteOffset, weights.wordRowScales.byteLength),
+    new Uint8Array(weights.hiddenBias.buffer, weights.hiddenBias.byteOffset, weights.hiddenBias.byteLength),
+    new Uint8Array(weights.hiddenOut.buffer, weights.hiddenOut.byteOffset, weights.hiddenOut.byteLength),
+    new Uint8Array(new Float32Array([weights.outputBias]).buffer),
+    new Uint8Array(weights.wordRows.buffer, weights.wordRows.byteOffset, weights.wordRows.byteLength),
+  ];
+  return Buffer.concat(parts);
+}

@@ -1,0 +1,187 @@
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createEngine } from '../../src/engine/index.js';
+import { RiskModel } from '../../src/engine/risk/risk-model.js';
+import { loadKnowledgePack } from '../../src/knowledge/load-knowledge-pack.js';
+import {
+  encodeRiskModelWeights,
+  defaultRiskModelDirectory as modelDirectory,
+  type RiskModelHeader,
+  riskModelFileNames,
+} from '../../src/knowledge/risk-model-file.js';
+import { corpusSha256, type LabelledMessage, readSplit, testSplitSha256 } from './corpus.js';
+import { readWords, trainingExamples } from './examples.js';
+import { RiskTrainer, seededRandom, type TrainingSettings } from './risk-trainer.js';
+import { type BandFigures, chooseThresholds, figuresAt, type Scored } from './thresholds.js';
+import { loadWordVectors } from './word-vectors.js';
+
+/**
+ * `npm run train:risk`: trains the immediate-risk model on training/risk/train (and scored blind
+ * rounds), chooses its two thresholds on dev for recall, measures the frozen test split once, and
+ * writes models/risk-model.{json,bin,md}. Same corpus, same seed: same model.
+ *
+ *   --experiment   train and print dev figures only; write nothing (for trying settings)
+ */
+const settings: TrainingSettings = {
+  seed: 20261125,
+  epochs: 20,
+  hidden: 16,
+  learningRate: 0.08,
+  denseLearningRate: 0.02,
+  l2: 1e-5,
+  dropout: 0.3,
+  windowWords: 14,
+  windowStride: 3,
+  ...(process.env.RISK_SETTINGS ? (JSON.parse(process.env.RISK_SETTINGS) as Partial<TrainingSettings>) : {}),
+};
+/** Emergency-band recall the dev split must reach, and the possible band's (emergency or possible). */
+const recallTargets = { emergency: 0.985, possible: 1 };
+/** Common English words whose vectors ship with the model, beyond the training corpus's own words. */
+const commonWordCount = 30_000;
+
+const experiment = process.argv.includes('--experiment');
+const knowledgeDirectory = resolve(fileURLToPath(new URL('../../knowledge', import.meta.url)));
+
+function main(): void {
+  const started = performance.now();
+  const train = [...readSplit('train'), ...readSplit('blind')];
+  const dev = readSplit('dev');
+  const test = readSplit('test');
+  console.log(`Corpus: train ${describe(train)}; dev ${describe(dev)}; test ${describe(test)}`);
+
+  const vectors = loadWordVectors();
+  console.log(`Word vectors loaded (${vectors.wordsByFrequency.length} words) in ${seconds(started)}`);
+
+  const random = seededRandom(settings.seed + 1);
+  const examples = trainingExamples(train, random);
+  const trainer = new RiskTrainer(vectors, settings);
+  trainer.train(examples, (epoch, loss) => console.log(`  epoch ${epoch}: mean log loss ${loss.toFixed(4)}`));
+  console.log(`Trained on ${examples.length} examples (each message, a framed copy and a noisy copy) in ${seconds(started)}`);
+
+  const vocabulary = shippedVocabulary(train, vectors.wordsByFrequency);
+  const weights = trainer.export(vocabulary, {
+    format: 1,
+    createdBy: 'npm run train:risk (training/risk/train-risk.ts)',
+    corpusSha256: corpusSha256(),
+    seed: settings.seed,
+    thresholds: { emergency: 0.5, possible: 0.5 },
+    figures: {},
+  });
+  const model = new RiskModel(weights);
+
+  // The signals alone (the rules in knowledge/language/immediate-risk-signals.yaml): the decision is signals OR model.
+  const signalsOnly = createEngine(loadKnowledgePack(knowledgeDirectory, { riskModel: false }).pack);
+  const score = (messages: LabelledMessage[]): Scored[] =>
+    messages.map((message) => ({
+      emergency: message.label === 'emergency',
+      probability: model.score(readWords(message.text)).probability,
+      signalled: signalsOnly.assessRisk(message.text).band === 'emergency',
+    }));
+
+  const devScored = score(dev);
+  const thresholds = chooseThresholds(devScored, recallTargets);
+  console.log(`Thresholds chosen on dev: emergency ${thresholds.emergency.toFixed(4)}, possible ${thresholds.possible.toFixed(4)}`);
+  const devFigures = figuresAt(devScored, thresholds);
+  const trainFigures = figuresAt(score(train), thresholds);
+  printFigures('train', trainFigures);
+  printFigures('dev', devFigures);
+  if (experiment) {
+    const modelOnly = devScored.map((item) => ({ ...item, signalled: false }));
+    const modelThresholds = chooseThresholds(modelOnly, recallTargets);
+    console.log(`Model alone on dev, thresholds ${modelThresholds.emergency.toFixed(4)} / ${modelThresholds.possible.toFixed(4)}:`);
+    printFigures('  dev, model alone', figuresAt(modelOnly, modelThresholds));
+    for (const recall of [0.95, 0.97, 0.98]) {
+      const t = chooseThresholds(modelOnly, { emergency: recall, possible: 1 });
+      printFigures(`  dev, model alone at ${recall} recall`, figuresAt(modelOnly, t));
+    }
+    if (process.env.SHOW_ERRORS) {
+      const t = chooseThresholds(modelOnly, { emergency: 0.97, possible: 1 });
+      dev.forEach((message, index) => {
+        const item = modelOnly[index]!;
+        const flagged = item.probability >= t.emergency;
+        if (flagged !== item.emergency)
+          console.log(`${item.emergency ? 'MISSED' : 'FALSE '} ${item.probability.toFixed(3)} ${message.text.slice(0, 400)}`);
+      });
+    }
+    console.log('Experiment: nothing written, and the test split was not scored.');
+    return;
+  }
+
+  const testFigures = figuresAt(score(test), thresholds);
+  printFigures('test (frozen)', testFigures);
+  const header: RiskModelHeader = {
+    ...weights.header,
+    thresholds,
+    figures: {
+      measuredAt: new Date().toISOString().slice(0, 10),
+      settings,
+      recallTargets,
+      testSplitSha256: testSplitSha256(),
+      train: trainFigures,
+      dev: devFigures,
+      test: testFigures,
+    },
+  };
+  writeFileSync(join(modelDirectory, riskModelFileNames.header), `${JSON.stringify(header, null, 1)}\n`);
+  writeFileSync(join(modelDirectory, riskModelFileNames.weights), encodeRiskModelWeights(weights));
+  writeFileSync(join(modelDirectory, 'risk-model.md'), figuresPage(header, { train: trainFigures, dev: devFigures, test: testFigures }));
+  console.log(`Wrote models/ in ${seconds(started)}.`);
+}
+
+/** Training words with vectors, then the most common English words, without digits-only tokens. */
+function shippedVocabulary(train: LabelledMessage[], byFrequency: readonly string[]): string[] {
+  const words = new Set<string>();
+  for (const message of train) for (const word of readWords(message.text)) if (/^[a-z]+$/.test(word)) words.add(word);
+  for (const word of byFrequency) {
+    if (words.size >= commonWordCount + 5000) break;
+    if (/^[a-z]+$/.test(word) && readWords(word).join(' ') === word) words.add(word);
+  }
+  return [...words];
+}
+
+function describe(messages: LabelledMessage[]): string {
+  const emergencies = messages.filter((message) => message.label === 'emergency').length;
+  return `${messages.length} (${emergencies} emergency)`;
+}
+
+function seconds(since: number): string {
+  return `${((performance.now() - since) / 1000).toFixed(1)} s`;
+}
+
+function printFigures(name: string, figures: BandFigures): void {
+  console.log(
+    `${name}: emergency band recall ${percent(figures.emergencyRecall)}, emergency or possible ${percent(figures.flaggedRecall)}, ` +
+      `false emergencies ${percent(figures.falseEmergencies)}, possible on non-emergencies ${percent(figures.possibleOnNone)} ` +
+      `(${figures.emergencies} emergencies, ${figures.nonEmergencies} not)`,
+  );
+}
+
+const percent = (value: number) => `${(100 * value).toFixed(1)}%`;
+
+function figuresPage(header: RiskModelHeader, figures: Record<'train' | 'dev' | 'test', BandFigures>): string {
+  const row = (name: string, f: BandFigures) =>
+    `| ${name} | ${f.emergencies} / ${f.nonEmergencies} | ${percent(f.emergencyRecall)} | ${percent(f.flaggedRecall)} | ${percent(f.falseEmergencies)} | ${percent(f.possibleOnNone)} |`;
+  return `# The immediate-risk model: figures
+
+Written by \`npm run train:risk\` on ${String(header.figures.measuredAt)}; do not edit by hand. The decision is the signals
+(knowledge/language/immediate-risk-signals.yaml) OR this model; every figure below is for that decision.
+
+- Corpus SHA-256: \`${header.corpusSha256}\` (CI checks it against training/risk/)
+- Frozen test split SHA-256: \`${String(header.figures.testSplitSha256)}\`
+- Thresholds, chosen on dev for recall: emergency at probability ${header.thresholds.emergency.toFixed(4)}, possible at ${header.thresholds.possible.toFixed(4)}
+- Settings: ${JSON.stringify(header.figures.settings)}
+- Vocabulary with distilled vectors: ${header.vocabulary.split(' ').length} words; hashed features kept: ${header.layout.windowFeatureCount} (window), ${header.layout.messageFeatureCount} (message)
+
+| Split | emergencies / not | emergency band recall | emergency or possible | false emergencies | possible on non-emergencies |
+| --- | --- | --- | --- | --- | --- |
+${row('train (with blind rounds)', figures.train)}
+${row('dev (thresholds chosen here)', figures.dev)}
+${row('test (frozen, never tuned on)', figures.test)}
+
+These are corpus figures. The honest figure is the blind rounds' first-sight scores, logged in
+training/risk/blind-rounds.md.
+`;
+}
+
+main();
