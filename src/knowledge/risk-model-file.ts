@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
  * `npm run train:risk` writes both; the engine reads them at start-up.
  */
 export interface RiskModelHeader {
-  format: 1;
+  format: 2;
   /** How it was made, for people reading the file. */
   createdBy: string;
   /** SHA-256 over the corpus it was trained, tuned and tested on (see training/risk/). */
@@ -25,18 +25,21 @@ export interface RiskModelHeader {
   figures: Record<string, unknown>;
   /** The words the model has vectors for, space-separated, in the order of the vector rows. */
   vocabulary: string;
-  /** Lengths (in elements) of the arrays in risk-model.bin, in order. */
+  /** Lengths (in elements) of the arrays in risk-model.bin: the members' arrays, one member after another. */
   layout: {
-    windowFeatureCount: number;
-    messageFeatureCount: number;
+    members: Array<{ windowFeatureCount: number; messageFeatureCount: number }>;
     /** Numbers per word row: hidden units for the window, for the message, then one linear term each. */
     wordRowWidth: number;
   };
 }
 
-/** The numbers, as the engine uses them. */
+/** The numbers, as the engine uses them: several members trained alike from different seeds, averaged. */
 export interface RiskModelWeights {
   header: RiskModelHeader;
+  members: RiskMemberWeights[];
+}
+
+export interface RiskMemberWeights {
   windowFeatureIds: Uint32Array;
   windowFeatureWeights: Float32Array;
   messageFeatureIds: Uint32Array;
@@ -64,9 +67,9 @@ export function readRiskModel(directory: string): RiskModelWeights {
   const headerFile = join(directory, riskModelFileNames.header);
   const weightsFile = join(directory, riskModelFileNames.weights);
   const header = JSON.parse(readFileSync(headerFile, 'utf8')) as RiskModelHeader;
-  if (header.format !== 1) throw new Error(`${headerFile}: unknown format ${String(header.format)}; retrain with npm run train:risk.`);
+  if (header.format !== 2) throw new Error(`${headerFile}: unknown format ${String(header.format)}; retrain with npm run train:risk.`);
   const bytes = readFileSync(weightsFile);
-  const { windowFeatureCount, messageFeatureCount, wordRowWidth } = header.layout;
+  const { wordRowWidth } = header.layout;
   const vocabularySize = header.vocabulary ? header.vocabulary.split(' ').length : 0;
   const hidden = header.hidden;
 
@@ -75,46 +78,56 @@ export function readRiskModel(directory: string): RiskModelWeights {
   new Uint8Array(buffer).set(bytes);
   let offset = 0;
   const take = <T>(make: (buffer: ArrayBuffer, offset: number, length: number) => T, length: number, bytesPer: number): T => {
+    if (offset + length * bytesPer > bytes.length)
+      throw new Error(`${weightsFile}: shorter than ${riskModelFileNames.header} describes; retrain with npm run train:risk.`);
     const view = make(buffer, offset, length);
     offset += length * bytesPer;
     return view;
   };
-  const weights: RiskModelWeights = {
-    header,
-    windowFeatureIds: take((b, o, l) => new Uint32Array(b, o, l), windowFeatureCount, 4),
-    windowFeatureWeights: take((b, o, l) => new Float32Array(b, o, l), windowFeatureCount, 4),
-    messageFeatureIds: take((b, o, l) => new Uint32Array(b, o, l), messageFeatureCount, 4),
-    messageFeatureWeights: take((b, o, l) => new Float32Array(b, o, l), messageFeatureCount, 4),
-    wordRowScales: take((b, o, l) => new Float32Array(b, o, l), vocabularySize, 4),
-    hiddenBias: take((b, o, l) => new Float32Array(b, o, l), hidden, 4),
-    hiddenOut: take((b, o, l) => new Float32Array(b, o, l), hidden, 4),
-    outputBias: take((b, o, l) => new Float32Array(b, o, l), 1, 4)[0]!,
-    wordRows: take((b, o, l) => new Int8Array(b, o, l), vocabularySize * wordRowWidth, 1),
-  };
+  const members = header.layout.members.map(
+    ({ windowFeatureCount, messageFeatureCount }): RiskMemberWeights => ({
+      windowFeatureIds: take((b, o, l) => new Uint32Array(b, o, l), windowFeatureCount, 4),
+      windowFeatureWeights: take((b, o, l) => new Float32Array(b, o, l), windowFeatureCount, 4),
+      messageFeatureIds: take((b, o, l) => new Uint32Array(b, o, l), messageFeatureCount, 4),
+      messageFeatureWeights: take((b, o, l) => new Float32Array(b, o, l), messageFeatureCount, 4),
+      wordRowScales: take((b, o, l) => new Float32Array(b, o, l), vocabularySize, 4),
+      hiddenBias: take((b, o, l) => new Float32Array(b, o, l), hidden, 4),
+      hiddenOut: take((b, o, l) => new Float32Array(b, o, l), hidden, 4),
+      outputBias: take((b, o, l) => new Float32Array(b, o, l), 1, 4)[0]!,
+      // Int8 rows last in each member, so every Float32 and Uint32 array above starts on a 4-byte boundary.
+      wordRows: take((b, o, l) => new Int8Array(b, o, l), align4(vocabularySize * wordRowWidth), 1).subarray(
+        0,
+        vocabularySize * wordRowWidth,
+      ),
+    }),
+  );
   if (offset !== bytes.length) {
     throw new Error(
       `${weightsFile}: ${bytes.length} bytes where ${riskModelFileNames.header} describes ${offset}; retrain with npm run train:risk.`,
     );
   }
-  return weights;
+  return { header, members };
 }
 
+const align4 = (length: number) => Math.ceil(length / 4) * 4;
+
 /** Lays the numbers out as readRiskModel expects them (used by the trainer). */
-export function encodeRiskModelWeights(weights: Omit<RiskModelWeights, 'header'>): Buffer {
-  const parts: Uint8Array[] = [
-    new Uint8Array(weights.windowFeatureIds.buffer, weights.windowFeatureIds.byteOffset, weights.windowFeatureIds.byteLength),
-    new Uint8Array(weights.windowFeatureWeights.buffer, weights.windowFeatureWeights.byteOffset, weights.windowFeatureWeights.byteLength),
-    new Uint8Array(weights.messageFeatureIds.buffer, weights.messageFeatureIds.byteOffset, weights.messageFeatureIds.byteLength),
-    new Uint8Array(
-      weights.messageFeatureWeights.buffer,
-      weights.messageFeatureWeights.byteOffset,
-      weights.messageFeatureWeights.byteLength,
-    ),
-    new Uint8Array(weights.wordRowScales.buffer, weights.wordRowScales.byteOffset, weights.wordRowScales.byteLength),
-    new Uint8Array(weights.hiddenBias.buffer, weights.hiddenBias.byteOffset, weights.hiddenBias.byteLength),
-    new Uint8Array(weights.hiddenOut.buffer, weights.hiddenOut.byteOffset, weights.hiddenOut.byteLength),
-    new Uint8Array(new Float32Array([weights.outputBias]).buffer),
-    new Uint8Array(weights.wordRows.buffer, weights.wordRows.byteOffset, weights.wordRows.byteLength),
-  ];
+export function encodeRiskModelWeights(members: readonly RiskMemberWeights[]): Buffer {
+  const bytesOf = (array: ArrayBufferView) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+  const parts: Uint8Array[] = [];
+  for (const member of members) {
+    parts.push(
+      bytesOf(member.windowFeatureIds),
+      bytesOf(member.windowFeatureWeights),
+      bytesOf(member.messageFeatureIds),
+      bytesOf(member.messageFeatureWeights),
+      bytesOf(member.wordRowScales),
+      bytesOf(member.hiddenBias),
+      bytesOf(member.hiddenOut),
+      bytesOf(new Float32Array([member.outputBias])),
+      bytesOf(member.wordRows),
+      new Uint8Array(align4(member.wordRows.length) - member.wordRows.length),
+    );
+  }
   return Buffer.concat(parts);
 }

@@ -21,7 +21,7 @@ describe('the ask command', () => {
     assert.equal(lines.length, 4);
     const answers = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     for (const answer of answers) {
-      for (const field of ['query', 'kind', 'emergency', 'topicId', 'title', 'score', 'alternatives', 'text'])
+      for (const field of ['query', 'kind', 'emergency', 'risk', 'topicId', 'title', 'score', 'alternatives', 'text'])
         assert.ok(field in answer, field);
       assert.match(String(answer.text), /call 999/i);
     }
@@ -30,6 +30,10 @@ describe('the ask command', () => {
       ['answer', 'help', 'emergency', 'fallback'],
     );
     assert.equal(answers[2]!.emergency, true);
+    assert.deepEqual(
+      answers.map((answer) => answer.risk),
+      ['none', 'none', 'emergency', 'none'],
+    );
     assert.equal(answers[0]!.query, 'two pupils sharing nudes');
   });
 

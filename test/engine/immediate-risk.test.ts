@@ -55,6 +55,8 @@ describe('immediate-risk detection', () => {
       const answer = engine.answer(question);
       assert.equal(answer.kind, 'emergency', `${answer.kind} ${answer.topicId}`);
       assert.equal(answer.emergency, true);
+      assert.equal(answer.risk, 'emergency');
+      assert.ok(answer.riskReason && answer.riskReason.length > 10, 'says what raised it');
       assert.match(answer.actions[0]!, /999/);
       assert.equal(answer.contacts[0]?.phone, '999');
     });
@@ -109,6 +111,7 @@ describe('immediate-risk detection', () => {
       const answer = engine.answer(question);
       assert.notEqual(answer.kind, 'emergency');
       assert.equal(answer.emergency, false);
+      assert.notEqual(answer.risk, 'emergency');
     });
   }
 
@@ -122,5 +125,26 @@ describe('immediate-risk detection', () => {
   it('cannot be outscored: an exact topic phrase plus a danger signal is still an emergency', () => {
     const answer = engine.answer('report remove - she is being abused on live stream right now');
     assert.equal(answer.kind, 'emergency');
+  });
+
+  it('gives every reply a risk band, and the emergency flag only to the emergency band', () => {
+    for (const question of ['hello', 'who do I call for advice', 'qwertyuiop', 'county lines', 'child in immediate danger']) {
+      const answer = engine.answer(question);
+      assert.ok(['emergency', 'possible', 'none'].includes(answer.risk), question);
+      assert.equal(answer.emergency, answer.risk === 'emergency', question);
+    }
+  });
+
+  it('answers a question about emergencies with the guidance, without raising an alarm', () => {
+    const answer = engine.answer('when should i call 999');
+    assert.equal(answer.risk, 'none');
+    assert.equal(answer.topicId, 'immediate-risk');
+    assert.match(answer.actions.join(' '), /999/);
+  });
+
+  it('raises the emergency band for a plain emergency in words no signal lists', () => {
+    const answer = engine.answer('a lad from her online game is sat in a car outside her house waiting for her to come out');
+    assert.equal(answer.risk, 'emergency');
+    assert.match(answer.riskReason ?? '', /\w/);
   });
 });

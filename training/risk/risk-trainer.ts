@@ -5,7 +5,7 @@ import {
   type SparseFeatures,
   wordFeatures,
 } from '../../src/engine/risk/risk-features.js';
-import type { RiskModelHeader, RiskModelWeights } from '../../src/knowledge/risk-model-file.js';
+import type { RiskMemberWeights, RiskModelHeader, RiskModelWeights } from '../../src/knowledge/risk-model-file.js';
 import type { WordVectors } from './word-vectors.js';
 
 /**
@@ -179,6 +179,10 @@ export class RiskTrainer {
     return example.label ? -Math.log(Math.max(probability, 1e-12)) : -Math.log(Math.max(1 - probability, 1e-12));
   }
 
+  wordsWithVectors(vocabulary: readonly string[]): string[] {
+    return vocabulary.filter((word) => this.vectors.get(word));
+  }
+
   /** The score (before the sigmoid), which window won, and what the gradients need. */
   forward(example: Prepared) {
     const { hidden, dimensions } = this;
@@ -239,21 +243,20 @@ export class RiskTrainer {
   }
 
   /**
-   * The model as the engine stores it: sparse weights above a floor, and for each vocabulary word
-   * only what its vector contributes (hidden inputs and linear terms), quantised to one byte each.
+   * This member as the engine stores it: sparse weights above a floor, and for each vocabulary word
+   * (those with vectors, in order) only what its vector contributes (hidden inputs and linear
+   * terms), quantised to one byte each.
    */
-  export(
-    vocabulary: readonly string[],
-    header: Omit<RiskModelHeader, 'vocabulary' | 'layout' | 'hidden' | 'featureHashBits' | 'windowWords' | 'windowStride'>,
-  ): RiskModelWeights {
+  exportMember(vocabulary: readonly string[]): RiskMemberWeights {
     const { hidden, dimensions } = this;
-    const kept = vocabulary.filter((word) => this.vectors.get(word));
     const rowWidth = 2 * hidden + 2;
-    const rows = new Int8Array(kept.length * rowWidth);
-    const scales = new Float32Array(kept.length);
+    const rows = new Int8Array(vocabulary.length * rowWidth);
+    const scales = new Float32Array(vocabulary.length);
     const row = new Float64Array(rowWidth);
-    kept.forEach((word, rowIndex) => {
-      const vector = Float64Array.from(this.vectors.get(word)!);
+    vocabulary.forEach((word, rowIndex) => {
+      const found = this.vectors.get(word);
+      if (!found) throw new Error(`no vector for "${word}": pass only words with vectors`);
+      const vector = Float64Array.from(found);
       for (let unit = 0; unit < hidden; unit++) {
         row[unit] = dot(this.windowToHidden, unit * dimensions, vector);
         row[hidden + unit] = dot(this.messageToHidden, unit * dimensions, vector);
@@ -269,15 +272,6 @@ export class RiskTrainer {
     const [windowFeatureIds, windowFeatureWeights] = nonZero(this.windowWeights);
     const [messageFeatureIds, messageFeatureWeights] = nonZero(this.messageWeights);
     return {
-      header: {
-        ...header,
-        featureHashBits,
-        windowWords: this.settings.windowWords,
-        windowStride: this.settings.windowStride,
-        hidden,
-        vocabulary: kept.join(' '),
-        layout: { windowFeatureCount: windowFeatureIds.length, messageFeatureCount: messageFeatureIds.length, wordRowWidth: rowWidth },
-      },
       windowFeatureIds,
       windowFeatureWeights,
       messageFeatureIds,
@@ -289,6 +283,33 @@ export class RiskTrainer {
       outputBias: this.outputBias,
     };
   }
+}
+
+export type HeaderBasics = Omit<RiskModelHeader, 'vocabulary' | 'layout' | 'hidden' | 'featureHashBits' | 'windowWords' | 'windowStride'>;
+
+/** The whole model from its trained members (trained with the same settings, different seeds). */
+export function assembleModel(trainers: readonly RiskTrainer[], vocabulary: readonly string[], basics: HeaderBasics): RiskModelWeights {
+  const first = trainers[0]!;
+  const kept = first.wordsWithVectors(vocabulary);
+  const members = trainers.map((trainer) => trainer.exportMember(kept));
+  return {
+    header: {
+      ...basics,
+      featureHashBits,
+      windowWords: first.settings.windowWords,
+      windowStride: first.settings.windowStride,
+      hidden: first.hidden,
+      vocabulary: kept.join(' '),
+      layout: {
+        members: members.map((member) => ({
+          windowFeatureCount: member.windowFeatureIds.length,
+          messageFeatureCount: member.messageFeatureIds.length,
+        })),
+        wordRowWidth: 2 * first.hidden + 2,
+      },
+    },
+    members,
+  };
 }
 
 /** The running mean of end-of-epoch snapshots of a set of arrays, written back into them at the end. */

@@ -12,7 +12,7 @@ import {
 } from '../../src/knowledge/risk-model-file.js';
 import { corpusSha256, type LabelledMessage, readSplit, testSplitSha256 } from './corpus.js';
 import { readWords, trainingExamples } from './examples.js';
-import { RiskTrainer, seededRandom, type TrainingSettings } from './risk-trainer.js';
+import { assembleModel, RiskTrainer, seededRandom, type TrainingSettings } from './risk-trainer.js';
 import { type BandFigures, chooseThresholds, figuresAt, type Scored } from './thresholds.js';
 import { loadWordVectors } from './word-vectors.js';
 
@@ -37,6 +37,8 @@ const settings: TrainingSettings = {
 };
 /** Emergency-band recall the dev split must reach, and the possible band's (emergency or possible). */
 const recallTargets = { emergency: 0.985, possible: 1 };
+/** Members trained from different seeds and averaged: one run's quirks (and its thresholds' noise) matter less. */
+const members = Number(process.env.RISK_MEMBERS ?? 3);
 /** Common English words whose vectors ship with the model, beyond the training corpus's own words. */
 const commonWordCount = 30_000;
 
@@ -53,15 +55,23 @@ function main(): void {
   const vectors = loadWordVectors();
   console.log(`Word vectors loaded (${vectors.wordsByFrequency.length} words) in ${seconds(started)}`);
 
-  const random = seededRandom(settings.seed + 1);
-  const examples = trainingExamples(train, random);
-  const trainer = new RiskTrainer(vectors, settings);
-  trainer.train(examples, (epoch, loss) => console.log(`  epoch ${epoch}: mean log loss ${loss.toFixed(4)}`));
-  console.log(`Trained on ${examples.length} examples (each message, a framed copy and a noisy copy) in ${seconds(started)}`);
+  const trainers = Array.from({ length: members }, (_, member) => {
+    // Each member: its own seed for the starting weights, the order, the dropout and the noisy copies.
+    const memberSettings = { ...settings, seed: settings.seed + 7919 * member };
+    const examples = trainingExamples(train, seededRandom(memberSettings.seed + 1));
+    const trainer = new RiskTrainer(vectors, memberSettings);
+    trainer.train(examples, (epoch, loss) => {
+      if (epoch === memberSettings.epochs) console.log(`  member ${member + 1}: final mean log loss ${loss.toFixed(4)}`);
+    });
+    console.log(
+      `Member ${member + 1} of ${members} trained on ${examples.length} examples (each message, a framed copy and a noisy copy) by ${seconds(started)}`,
+    );
+    return trainer;
+  });
 
   const vocabulary = shippedVocabulary(train, vectors.wordsByFrequency);
-  const weights = trainer.export(vocabulary, {
-    format: 1,
+  const weights = assembleModel(trainers, vocabulary, {
+    format: 2,
     createdBy: 'npm run train:risk (training/risk/train-risk.ts)',
     corpusSha256: corpusSha256(),
     seed: settings.seed,
@@ -124,7 +134,7 @@ function main(): void {
     },
   };
   writeFileSync(join(modelDirectory, riskModelFileNames.header), `${JSON.stringify(header, null, 1)}\n`);
-  writeFileSync(join(modelDirectory, riskModelFileNames.weights), encodeRiskModelWeights(weights));
+  writeFileSync(join(modelDirectory, riskModelFileNames.weights), encodeRiskModelWeights(weights.members));
   writeFileSync(join(modelDirectory, 'risk-model.md'), figuresPage(header, { train: trainFigures, dev: devFigures, test: testFigures }));
   console.log(`Wrote models/ in ${seconds(started)}.`);
 }
@@ -171,7 +181,7 @@ Written by \`npm run train:risk\` on ${String(header.figures.measuredAt)}; do no
 - Frozen test split SHA-256: \`${String(header.figures.testSplitSha256)}\`
 - Thresholds, chosen on dev for recall: emergency at probability ${header.thresholds.emergency.toFixed(4)}, possible at ${header.thresholds.possible.toFixed(4)}
 - Settings: ${JSON.stringify(header.figures.settings)}
-- Vocabulary with distilled vectors: ${header.vocabulary.split(' ').length} words; hashed features kept: ${header.layout.windowFeatureCount} (window), ${header.layout.messageFeatureCount} (message)
+- Vocabulary with distilled vectors: ${header.vocabulary.split(' ').length} words; members: ${header.layout.members.length}; hashed features kept per member: ${header.layout.members.map((member) => `${member.windowFeatureCount} + ${member.messageFeatureCount}`).join(', ')} (window + message)
 
 | Split | emergencies / not | emergency band recall | emergency or possible | false emergencies | possible on non-emergencies |
 | --- | --- | --- | --- | --- | --- |

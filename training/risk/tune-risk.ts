@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { RiskModel } from '../../src/engine/risk/risk-model.js';
 import { type LabelledMessage, readSplit } from './corpus.js';
 import { readWords, trainingExamples } from './examples.js';
-import { RiskTrainer, seededRandom, type TrainingSettings } from './risk-trainer.js';
+import { assembleModel, RiskTrainer, seededRandom, type TrainingSettings } from './risk-trainer.js';
 import { loadWordVectors } from './word-vectors.js';
 
 /**
@@ -39,7 +39,7 @@ for (const change of grid) {
   const scored: Array<{ emergency: boolean; p: number }> = [];
   for (let fold = 0; fold < folds; fold++) {
     const members = Number((change as { members?: number }).members ?? 1);
-    const models: RiskModel[] = [];
+    const trainers: RiskTrainer[] = [];
     for (let member = 0; member < members; member++) {
       const memberSettings = { ...settings, seed: settings.seed + 7919 * member };
       const random = seededRandom(memberSettings.seed + 1);
@@ -50,23 +50,20 @@ for (const change of grid) {
           random,
         ),
       );
-      models.push(
-        new RiskModel(
-          trainer.export(vocabulary, {
-            format: 1,
-            createdBy: 'tune',
-            corpusSha256: '',
-            seed: memberSettings.seed,
-            thresholds: { emergency: 0.5, possible: 0.5 },
-            figures: {},
-          }),
-        ),
-      );
+      trainers.push(trainer);
     }
+    const model = new RiskModel(
+      assembleModel(trainers, vocabulary, {
+        format: 2,
+        createdBy: 'tune',
+        corpusSha256: '',
+        seed: settings.seed,
+        thresholds: { emergency: 0.5, possible: 0.5 },
+        figures: {},
+      }),
+    );
     for (const message of pool.filter((item) => foldOf(item) === fold)) {
-      const words = readWords(message.text);
-      const logit = models.reduce((sum, model) => sum + Math.log(1 / model.score(words).probability - 1) * -1, 0) / models.length;
-      scored.push({ emergency: message.label === 'emergency', p: 1 / (1 + Math.exp(-logit)) });
+      scored.push({ emergency: message.label === 'emergency', p: model.score(readWords(message.text)).probability });
     }
   }
   console.log(`${JSON.stringify(change)}: ${separation(scored)}`);

@@ -36,7 +36,16 @@ export interface SparseFeatures {
  * so that together they count as much as the word) and the pair it forms with the next word.
  */
 export function wordFeatures(tokens: readonly string[], index: number, into: SparseFeatures): void {
-  const word = tokens[index]!;
+  ownWordFeatures(tokens[index]!, into);
+  const next = tokens[index + 1];
+  if (next !== undefined) {
+    into.ids.push(pairFeature(tokens[index]!, next));
+    into.values.push(1);
+  }
+}
+
+/** The features of the word alone (the word and its character n-grams): the same wherever it stands, so they can be cached. */
+export function ownWordFeatures(word: string, into: SparseFeatures): void {
   into.ids.push(hashFeature(`w:${word}`));
   into.values.push(1);
   const grams = characterGrams(word);
@@ -44,11 +53,11 @@ export function wordFeatures(tokens: readonly string[], index: number, into: Spa
     into.ids.push(hashFeature(`c:${gram}`));
     into.values.push(1 / grams.length);
   }
-  const next = tokens[index + 1];
-  if (next !== undefined) {
-    into.ids.push(hashFeature(`b:${word} ${next}`));
-    into.values.push(1);
-  }
+}
+
+/** The feature of a word and the one after it. */
+export function pairFeature(word: string, next: string): number {
+  return hashFeature(`b:${word} ${next}`);
 }
 
 /** Character 3- to 5-grams of the word with its boundaries marked ("<meet>" gives "<me", "mee", …). */
@@ -69,18 +78,23 @@ export function characterGrams(word: string): string[] {
 export function messageFeatures(tokens: readonly string[]): SparseFeatures {
   const features: SparseFeatures = { ids: [], values: [] };
   if (tokens.length === 0) return features;
-  const scale = 1 / Math.sqrt(tokens.length);
+  const scale = messageFeatureScale(tokens.length);
   for (let index = 0; index < tokens.length; index++) {
-    features.ids.push(hashFeature(`m:${tokens[index]}`));
+    features.ids.push(messageWordFeature(tokens[index]!));
     features.values.push(scale);
     const next = tokens[index + 1];
     if (next !== undefined) {
-      features.ids.push(hashFeature(`mb:${tokens[index]} ${next}`));
+      features.ids.push(messagePairFeature(tokens[index]!, next));
       features.values.push(scale);
     }
   }
   return features;
 }
+
+/** Every message feature counts 1/sqrt(words): a long message's context is spread over more words. */
+export const messageFeatureScale = (words: number): number => 1 / Math.sqrt(words);
+export const messageWordFeature = (word: string): number => hashFeature(`m:${word}`);
+export const messagePairFeature = (word: string, next: string): number => hashFeature(`mb:${word} ${next}`);
 
 /** Start and end (exclusive) of each window over a message of `length` words; the last one reaches the end. */
 export function readingWindows(length: number, words = windowWords, stride = windowStride): Array<[number, number]> {

@@ -1,5 +1,22 @@
-import type { RiskModelWeights } from '../../knowledge/risk-model-file.js';
-import { messageFeatures, readingWindows, type SparseFeatures, wordFeatures } from './risk-features.js';
+import type { RiskMemberWeights, RiskModelHeader, RiskModelWeights } from '../../knowledge/risk-model-file.js';
+import {
+  messageFeatureScale,
+  messagePairFeature,
+  messageWordFeature,
+  ownWordFeatures,
+  pairFeature,
+  readingWindows,
+  type SparseFeatures,
+} from './risk-features.js';
+
+interface CachedWord {
+  window: number;
+  message: number;
+  /** Row of the word's distilled vector, or -1. */
+  row: number;
+}
+
+const wordCacheLimit = 50_000;
 
 export interface RiskScore {
   /** How likely the message is to describe a child at immediate risk now, 0 to 1. */
@@ -9,28 +26,21 @@ export interface RiskScore {
 }
 
 /**
- * The learned immediate-risk model (trained by `npm run train:risk`). It reads the message in
- * overlapping windows; each window is scored on its own words (hashed words, word pairs, character
- * n-grams, and what its words mean through distilled word vectors), the most worrying window wins,
- * and the message as a whole adds its context ("last year", "she is safe now", "what does the law say").
+ * The learned immediate-risk model (trained by `npm run train:risk`): a few members trained alike
+ * from different seeds, whose scores are averaged, so that no one training run's quirks decide.
  */
 export class RiskModel {
-  private readonly windowWeights: SparseWeights;
-  private readonly messageWeights: SparseWeights;
-  private readonly rowOfWord = new Map<string, number>();
-  private readonly hidden: number;
-  private readonly rowWidth: number;
+  private readonly members: RiskMember[];
 
   constructor(private readonly weights: RiskModelWeights) {
     const { header } = weights;
-    this.hidden = header.hidden;
-    this.rowWidth = header.layout.wordRowWidth;
-    if (this.rowWidth !== 2 * this.hidden + 2) throw new Error('risk model: word rows do not match the hidden layer; retrain it.');
-    this.windowWeights = new SparseWeights(weights.windowFeatureIds, weights.windowFeatureWeights);
-    this.messageWeights = new SparseWeights(weights.messageFeatureIds, weights.messageFeatureWeights);
+    if (header.layout.wordRowWidth !== 2 * header.hidden + 2)
+      throw new Error('risk model: word rows do not match the hidden layer; retrain it.');
+    const rowOfWord = new Map<string, number>();
     header.vocabulary.split(' ').forEach((word, row) => {
-      if (word) this.rowOfWord.set(word, row);
+      if (word) rowOfWord.set(word, row);
     });
+    this.members = weights.members.map((member) => new RiskMember(header, member, rowOfWord));
   }
 
   get thresholds(): { emergency: number; possible: number } {
@@ -38,67 +48,129 @@ export class RiskModel {
   }
 
   score(tokens: readonly string[]): RiskScore {
-    const count = tokens.length;
-    if (count === 0) return { probability: 0, weighedMost: [] };
-    const { hidden, rowWidth } = this;
-
-    // Each word's own weight, wherever its window falls.
-    const wordWeight = new Float64Array(count);
-    const scratch: SparseFeatures = { ids: [], values: [] };
-    for (let index = 0; index < count; index++) {
-      scratch.ids.length = 0;
-      scratch.values.length = 0;
-      wordFeatures(tokens, index, scratch);
-      wordWeight[index] = this.windowWeights.dot(scratch);
+    if (tokens.length === 0) return { probability: 0, weighedMost: [] };
+    let total = 0;
+    let mostWorried: MemberScore | undefined;
+    for (const member of this.members) {
+      const scored = member.score(tokens);
+      total += scored.logit;
+      if (!mostWorried || scored.logit > mostWorried.logit) mostWorried = scored;
     }
+    const logit = total / this.members.length;
+    // The words come from the most worried member: the one whose reading most explains the alarm.
+    return { probability: 1 / (1 + Math.exp(-logit)), weighedMost: mostWorried?.weighedMost ?? [] };
+  }
+}
 
-    // Running sums of the word rows, so any window's mean costs the same however long the message.
+interface MemberScore {
+  logit: number;
+  weighedMost: string[];
+}
+
+/**
+ * One member. It reads the message in overlapping windows; each window is scored on its own words
+ * (hashed words, word pairs, character n-grams, and what its words mean through distilled word
+ * vectors), the most worrying window wins, and the message as a whole adds its context ("last
+ * year", "she is safe now", "what does the law say").
+ */
+class RiskMember {
+  private readonly windowWeights: SparseWeights;
+  private readonly messageWeights: SparseWeights;
+  private readonly wordCache = new Map<string, CachedWord>();
+  private readonly hidden: number;
+  private readonly rowWidth: number;
+
+  constructor(
+    private readonly header: RiskModelHeader,
+    private readonly weights: RiskMemberWeights,
+    private readonly rowOfWord: ReadonlyMap<string, number>,
+  ) {
+    this.hidden = header.hidden;
+    this.rowWidth = header.layout.wordRowWidth;
+    this.windowWeights = new SparseWeights(weights.windowFeatureIds, weights.windowFeatureWeights);
+    this.messageWeights = new SparseWeights(weights.messageFeatureIds, weights.messageFeatureWeights);
+  }
+
+  score(tokens: readonly string[]): MemberScore {
+    const count = tokens.length;
+    const { hidden, rowWidth } = this;
+    const { wordRows, wordRowScales, hiddenBias, hiddenOut } = this.weights;
+
+    // Each word's own weight wherever its window falls, and running sums of it and of the word rows,
+    // so that any window costs the same however long the message is.
+    const wordWeight = new Float64Array(count);
+    const weightSums = new Float64Array(count + 1);
     const sums = new Float64Array((count + 1) * rowWidth);
     const withVector = new Int32Array(count + 1);
     const rows = new Int32Array(count).fill(-1);
+    let messageScore = 0;
     for (let index = 0; index < count; index++) {
+      const word = tokens[index]!;
+      const next = tokens[index + 1];
+      const cached = this.cachedWord(word);
+      wordWeight[index] = cached.window + (next === undefined ? 0 : this.windowWeights.get(pairFeature(word, next)));
+      weightSums[index + 1] = weightSums[index]! + wordWeight[index]!;
+      messageScore += cached.message + (next === undefined ? 0 : this.messageWeights.get(messagePairFeature(word, next)));
+
       const base = index * rowWidth;
       sums.copyWithin(base + rowWidth, base, base + rowWidth);
       withVector[index + 1] = withVector[index]!;
-      const row = this.rowOfWord.get(tokens[index]!);
-      if (row === undefined) continue;
-      rows[index] = row;
+      if (cached.row < 0) continue;
+      rows[index] = cached.row;
       withVector[index + 1]!++;
-      const scale = this.weights.wordRowScales[row]!;
-      const from = row * rowWidth;
-      for (let k = 0; k < rowWidth; k++) sums[base + rowWidth + k]! += this.weights.wordRows[from + k]! * scale;
+      const scale = wordRowScales[cached.row]!;
+      const from = cached.row * rowWidth;
+      for (let k = 0; k < rowWidth; k++) sums[base + rowWidth + k]! += wordRows[from + k]! * scale;
     }
 
-    const messageMean = meanOf(sums, withVector, 0, count, rowWidth);
-    let context = this.weights.outputBias + this.messageWeights.dot(messageFeatures(tokens));
-    if (messageMean) context += messageMean[2 * hidden + 1]!;
+    const messageWords = withVector[count]!;
+    const meanAt = (start: number, end: number, k: number, words: number) =>
+      (sums[end * rowWidth + k]! - sums[start * rowWidth + k]!) / words;
+    let context = this.weights.outputBias + messageScore * messageFeatureScale(count);
+    if (messageWords > 0) context += meanAt(0, count, 2 * hidden + 1, messageWords);
+    const messageHidden = new Float64Array(hidden);
+    for (let unit = 0; unit < hidden; unit++) {
+      messageHidden[unit] = hiddenBias[unit]! + (messageWords > 0 ? meanAt(0, count, hidden + unit, messageWords) : 0);
+    }
 
     let best = Number.NEGATIVE_INFINITY;
     let bestWindow: [number, number] = [0, count];
-    let bestActive: Float64Array | undefined;
-    const { windowWords, windowStride } = this.weights.header;
+    const { windowWords, windowStride } = this.header;
     for (const [start, end] of readingWindows(count, windowWords, windowStride)) {
-      let score = 0;
-      for (let index = start; index < end; index++) score += wordWeight[index]!;
-      const active = new Float64Array(hidden);
-      const windowMean = meanOf(sums, withVector, start, end, rowWidth);
+      let score = weightSums[end]! - weightSums[start]!;
+      const words = withVector[end]! - withVector[start]!;
       for (let unit = 0; unit < hidden; unit++) {
-        const input = (windowMean?.[unit] ?? 0) + (messageMean?.[hidden + unit] ?? 0) + this.weights.hiddenBias[unit]!;
-        if (input > 0) {
-          active[unit] = 1;
-          score += this.weights.hiddenOut[unit]! * input;
-        }
+        const input = (words > 0 ? meanAt(start, end, unit, words) : 0) + messageHidden[unit]!;
+        if (input > 0) score += hiddenOut[unit]! * input;
       }
-      if (windowMean) score += windowMean[2 * hidden]!;
+      if (words > 0) score += meanAt(start, end, 2 * hidden, words);
       if (score > best) {
         best = score;
         bestWindow = [start, end];
-        bestActive = active;
       }
     }
 
-    const probability = 1 / (1 + Math.exp(-(best + context)));
-    return { probability, weighedMost: this.weighedMost(tokens, bestWindow, wordWeight, rows, bestActive) };
+    return { logit: best + context, weighedMost: this.weighedMost(tokens, bestWindow, wordWeight, rows, sums, withVector, messageHidden) };
+  }
+
+  /**
+   * What a word contributes wherever it stands (its own and its character n-grams' weights, in the
+   * window and in the message, and its vector row), remembered: most words recur from message to message.
+   */
+  private cachedWord(word: string): CachedWord {
+    let cached = this.wordCache.get(word);
+    if (cached) return cached;
+    const features: SparseFeatures = { ids: [], values: [] };
+    ownWordFeatures(word, features);
+    cached = {
+      window: this.windowWeights.dot(features),
+      message: this.messageWeights.get(messageWordFeature(word)),
+      row: this.rowOfWord.get(word) ?? -1,
+    };
+    // A bound, so that a stream of made-up words cannot grow it without end.
+    if (this.wordCache.size >= wordCacheLimit) this.wordCache.clear();
+    this.wordCache.set(word, cached);
+    return cached;
   }
 
   /** Each word's share of the winning window's score; the largest positive shares, as words. */
@@ -107,23 +179,27 @@ export class RiskModel {
     [start, end]: [number, number],
     wordWeight: Float64Array,
     rows: Int32Array,
-    active: Float64Array | undefined,
+    sums: Float64Array,
+    withVector: Int32Array,
+    messageHidden: Float64Array,
   ): string[] {
     const { hidden, rowWidth } = this;
-    let vectors = 0;
-    for (let index = start; index < end; index++) if (rows[index]! >= 0) vectors++;
+    const { wordRows, wordRowScales, hiddenOut } = this.weights;
+    const vectors = withVector[end]! - withVector[start]!;
+    const active = new Uint8Array(hidden);
+    for (let unit = 0; unit < hidden; unit++) {
+      const windowMean = vectors > 0 ? (sums[end * rowWidth + unit]! - sums[start * rowWidth + unit]!) / vectors : 0;
+      active[unit] = windowMean + messageHidden[unit]! > 0 ? 1 : 0;
+    }
     const shares: Array<{ word: string; share: number }> = [];
     for (let index = start; index < end; index++) {
       let share = wordWeight[index]!;
       const row = rows[index]!;
-      if (row >= 0 && vectors > 0) {
-        const scale = this.weights.wordRowScales[row]! / vectors;
+      if (row >= 0) {
         const from = row * rowWidth;
-        let meaning = this.weights.wordRows[from + 2 * hidden]!;
-        for (let unit = 0; unit < hidden; unit++) {
-          if (active?.[unit]) meaning += this.weights.hiddenOut[unit]! * this.weights.wordRows[from + unit]!;
-        }
-        share += meaning * scale;
+        let meaning = wordRows[from + 2 * hidden]!;
+        for (let unit = 0; unit < hidden; unit++) if (active[unit]) meaning += hiddenOut[unit]! * wordRows[from + unit]!;
+        share += (meaning * wordRowScales[row]!) / vectors;
       }
       shares.push({ word: tokens[index]!, share });
     }
@@ -134,14 +210,6 @@ export class RiskModel {
     }
     return words;
   }
-}
-
-function meanOf(sums: Float64Array, withVector: Int32Array, start: number, end: number, width: number): Float64Array | undefined {
-  const words = withVector[end]! - withVector[start]!;
-  if (words === 0) return undefined;
-  const mean = new Float64Array(width);
-  for (let k = 0; k < width; k++) mean[k] = (sums[end * width + k]! - sums[start * width + k]!) / words;
-  return mean;
 }
 
 /** Hashed feature weights in an open-addressing table: compact, and a lookup is a probe or two. */
@@ -170,7 +238,7 @@ class SparseWeights {
     return total;
   }
 
-  private get(id: number): number {
+  get(id: number): number {
     let slot = this.slotFor(id);
     for (;;) {
       const key = this.keys[slot]!;
