@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Server } from 'restify';
 import { createSlackSide, type SlackSide } from './adapters/slack/slack-app.js';
 import { createBotFrameworkAdapter } from './adapters/teams/bot-framework-adapter.js';
@@ -19,8 +18,8 @@ import { registerHealthRoute } from './server/health-route.js';
 import { close, createHttpServer, listen } from './server/http-server.js';
 import { registerSlackRoute } from './server/slack-route.js';
 import { registerTeamsRoute } from './server/teams-route.js';
+import { openRecordStore } from './storage/open-record-store.js';
 import type { RecordStore } from './storage/record-store.js';
-import { SqliteRecordStore } from './storage/sqlite-record-store.js';
 
 export const botVersion: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
@@ -36,8 +35,10 @@ export interface App {
 
 export interface AppDependencies {
   logger: Logger;
-  /** Where feedback, question counts and area choices go (by default a SQLite file under DATA_DIR). */
+  /** What the conversation keeps, as a whole (tests pass spies); by default the records in `store`. */
   records?: ConversationRecords;
+  /** Where feedback, question counts and area choices go; by default PostgreSQL (DATABASE_URL) or a SQLite file under DATA_DIR. */
+  store?: RecordStore;
   clock?: Clock;
   /** An engine built elsewhere (tests use one that fails on purpose); by default it is built from the pack. */
   engine?: Engine;
@@ -49,34 +50,24 @@ function loadEngine(config: Config, logger: Logger): Engine {
   return createEngine(pack, { notices: warnings });
 }
 
-/** The record store; if it cannot be opened the bot still answers, keeping nothing, and says so. */
-function openStore(config: Config, logger: Logger): RecordStore | undefined {
-  const file = join(config.dataDirectory, 'safeguarding-assistant.sqlite');
-  try {
-    return new SqliteRecordStore(file);
-  } catch (error) {
-    logger.error(
-      { event: 'store-unavailable', file, err: errorSummary(error) },
-      'the record store could not be opened; answering without keeping feedback or area choices',
-    );
-    return undefined;
-  }
-}
-
-/** Wires the engine, the platform adapters and the HTTP routes from checked configuration. */
-export function buildApp(config: Config, dependencies: AppDependencies): App {
+/**
+ * Wires the engine, the record store, the platform adapters and the HTTP routes from checked
+ * configuration. Rejects with a StartupError (one line naming the setting) when the configured
+ * database cannot be reached, and with a KnowledgePackError for a broken pack.
+ */
+export async function buildApp(config: Config, dependencies: AppDependencies): Promise<App> {
   const { logger } = dependencies;
   const engine = dependencies.engine ?? loadEngine(config, logger);
   const { pack } = engine;
 
   const clock = dependencies.clock ?? systemClock;
-  const store = dependencies.records ? undefined : openStore(config, logger);
+  const store = dependencies.records ? undefined : (dependencies.store ?? (await openRecordStore(config, logger)));
   const records =
     dependencies.records ??
     (store ? new StoredConversationRecords(store, clock, logger, { recordUnanswered: config.recordUnanswered }) : noRecords);
-  const pruneUnanswered = () => {
+  const pruneUnanswered = async () => {
     try {
-      store?.pruneExpired(ukDay(clock()));
+      await store?.pruneExpired(ukDay(clock()));
     } catch (error) {
       logger.error({ event: 'prune-failed', err: errorSummary(error) }, 'could not remove expired records');
     }
@@ -109,10 +100,10 @@ export function buildApp(config: Config, dependencies: AppDependencies): App {
     engine,
     server,
     async start() {
-      pruneUnanswered();
+      await pruneUnanswered();
       // Load the spelling dictionary now rather than on the first user's question.
       setImmediate(() => engine.warmUp());
-      pruneTimer = setInterval(pruneUnanswered, 6 * 60 * 60 * 1000);
+      pruneTimer = setInterval(() => void pruneUnanswered(), 6 * 60 * 60 * 1000);
       pruneTimer.unref();
       const address = await listen(server, config.port, config.host);
       const base = `http://${address.host === '0.0.0.0' || address.host === '::' ? '127.0.0.1' : address.host}:${address.port}`;
@@ -141,7 +132,7 @@ export function buildApp(config: Config, dependencies: AppDependencies): App {
       playground?.close();
       await close(server);
       if (pruneTimer) clearInterval(pruneTimer);
-      store?.close();
+      await store?.close();
     },
   };
 }

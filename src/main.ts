@@ -4,6 +4,7 @@ import { ConfigError, readConfig } from './config.js';
 import { errorSummary } from './error-summary.js';
 import { KnowledgePackError } from './knowledge/pack-problem.js';
 import { createLogger } from './logger.js';
+import { StartupError } from './startup-error.js';
 
 /** `npm start`: check settings and the knowledge pack, then serve until told to stop. */
 async function main(): Promise<void> {
@@ -19,12 +20,16 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  let app: ReturnType<typeof buildApp>;
+  let app: Awaited<ReturnType<typeof buildApp>>;
   try {
-    app = buildApp(config, { logger });
+    app = await buildApp(config, { logger });
   } catch (error) {
     if (error instanceof KnowledgePackError) {
       process.stderr.write(`${error.message}\nThe bot did not start. Fix the knowledge pack, then run \`npm run check:knowledge\`.\n`);
+      process.exit(1);
+    }
+    if (error instanceof StartupError) {
+      process.stderr.write(`${error.message}\n`);
       process.exit(1);
     }
     throw error;

@@ -80,7 +80,7 @@ export function createSlackSide(settings: SlackSettings, conversation: Conversat
       async () => {
         const text = slackQuestionText(command.text);
         const asker = turn(false, command.team_id, command.user_id);
-        const reply = text ? conversation.text(text, asker) : conversation.welcome(asker);
+        const reply = text ? await conversation.text(text, asker) : await conversation.welcome(asker);
         acknowledged = true;
         await ack({ response_type: 'ephemeral', ...renderBlockKit(reply) });
       },
@@ -98,10 +98,10 @@ export function createSlackSide(settings: SlackSettings, conversation: Conversat
         const shared = mention.channel_type !== 'im';
         const asker = turn(shared, (body as { team_id?: string }).team_id, mention.user);
         const dmUrl = directMessageUrl((body as { api_app_id?: string }).api_app_id, (body as { team_id?: string }).team_id);
-        if (hasFiles(mention)) await post(renderBlockKit(conversation.attachments(asker)));
+        if (hasFiles(mention)) await post(renderBlockKit(await conversation.attachments(asker)));
         const text = slackQuestionText(mention.text);
         if (!text && hasFiles(mention)) return;
-        const reply = conversation.text(text, asker);
+        const reply = await conversation.text(text, asker);
         await post(renderBlockKit({ ...reply, privacyWarning: false }));
         if (reply.privacyWarning && mention.user) {
           // The reminder goes only to the person who wrote the message.
@@ -126,10 +126,10 @@ export function createSlackSide(settings: SlackSettings, conversation: Conversat
       'direct-message',
       async () => {
         const asker = turn(false, (body as { team_id?: string }).team_id, message.user);
-        if (hasFiles(message)) await post(renderBlockKit(conversation.attachments(asker)));
+        if (hasFiles(message)) await post(renderBlockKit(await conversation.attachments(asker)));
         const text = slackQuestionText(message.text);
         if (!text && hasFiles(message)) return;
-        await post(renderBlockKit(conversation.text(text, asker)));
+        await post(renderBlockKit(await conversation.text(text, asker)));
       },
       post,
     );

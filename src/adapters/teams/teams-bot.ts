@@ -22,7 +22,7 @@ export class SafeguardingTeamsBot extends TeamsActivityHandler {
 
     this.onMembersAdded(async (context, next) => {
       const botWasAdded = (context.activity.membersAdded ?? []).some((member) => member.id === context.activity.recipient.id);
-      if (botWasAdded) await this.send(context, this.conversation.welcome(this.turnFor(context)));
+      if (botWasAdded) await this.send(context, await this.conversation.welcome(this.turnFor(context)));
       await next();
     });
   }
@@ -48,8 +48,8 @@ export class SafeguardingTeamsBot extends TeamsActivityHandler {
     const attachments = userAttachments(activity);
     const text = questionText(activity);
     await this.showTyping(context);
-    if (attachments.length > 0) await this.send(context, this.conversation.attachments(turn));
-    if (text || attachments.length === 0) await this.send(context, this.conversation.text(text, turn));
+    if (attachments.length > 0) await this.send(context, await this.conversation.attachments(turn));
+    if (text || attachments.length === 0) await this.send(context, await this.conversation.text(text, turn));
   }
 
   private turnFor(context: TurnContext): ConversationTurn {
