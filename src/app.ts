@@ -14,8 +14,9 @@ import type { Logger } from './logger.js';
 import { registerPlaygroundAssets } from './playground/playground-assets.js';
 import { PlaygroundChannel } from './playground/playground-channel.js';
 import { AdaptiveCardRenderer } from './render/adaptive-card/adaptive-card-renderer.js';
+import { ConnectionDrain, type InFlight } from './server/connection-drain.js';
 import { registerHealthRoute } from './server/health-route.js';
-import { close, createHttpServer, listen } from './server/http-server.js';
+import { createHttpServer, listen } from './server/http-server.js';
 import { registerSlackRoute } from './server/slack-route.js';
 import { registerTeamsRoute } from './server/teams-route.js';
 import { openRecordStore } from './storage/open-record-store.js';
@@ -29,8 +30,10 @@ export interface App {
   server: Server;
   /** Starts listening; resolves with the address actually bound (port 0 picks a free port). */
   start(): Promise<{ port: number; host: string }>;
-  /** Stops taking requests, lets those in flight finish, and releases resources. */
+  /** Stops taking connections, answers every request in flight, closes the connections and the record store. */
   stop(): Promise<void>;
+  /** Connections open and requests not yet answered (for the log line when a stop runs out of time). */
+  inFlight(): InFlight;
 }
 
 export interface AppDependencies {
@@ -78,6 +81,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
   const adapter = createBotFrameworkAdapter(config.teams, logger, teamsBot);
 
   const server = createHttpServer(logger);
+  const drain = new ConnectionDrain(server.server);
   registerHealthRoute(server, {
     botVersion,
     knowledgePackVersion: pack.identity.packVersion,
@@ -96,6 +100,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
   if (slack?.receiver) registerSlackRoute(server, slack.receiver);
 
   let pruneTimer: NodeJS.Timeout | undefined;
+  let stopped: Promise<void> | undefined;
   return {
     engine,
     server,
@@ -128,11 +133,18 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
       return address;
     },
     async stop() {
-      await slack?.stop();
-      playground?.close();
-      await close(server);
-      if (pruneTimer) clearInterval(pruneTimer);
-      await store?.close();
+      if (stopped) return stopped;
+      stopped = (async () => {
+        await slack?.stop();
+        // Event streams never finish by themselves; end them so their connections can close.
+        playground?.close();
+        await drain.drain();
+        if (pruneTimer) clearInterval(pruneTimer);
+        await store?.close();
+        logger.info({ event: 'store-closed', store: store?.kind ?? 'none' }, 'record store closed');
+      })();
+      return stopped;
     },
+    inFlight: () => drain.inFlight(),
   };
 }

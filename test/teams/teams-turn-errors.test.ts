@@ -30,7 +30,7 @@ describe('Teams bot through the Bot Framework test adapter', () => {
         assert.equal(activity.type, 'message');
         assert.match(cardText(activity), /Report Remove/);
       })
-      .assertNoReply();
+      .assertNoReply('nothing after the card', 200);
   });
 
   it('still sends the safety card (999 and the consultation lines) when answering fails', async () => {
