@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { BotFrameworkAuthentication } from 'botframework-connector';
 import type { Server } from 'restify';
 import { createSlackSide, type SlackSide } from './adapters/slack/slack-app.js';
 import { createBotFrameworkAdapter } from './adapters/teams/bot-framework-adapter.js';
@@ -43,6 +44,8 @@ export interface AppDependencies {
   /** Where feedback, question counts and area choices go; by default PostgreSQL (DATABASE_URL) or a SQLite file under DATA_DIR. */
   store?: RecordStore;
   clock?: Clock;
+  /** Token validation (tests stand in for Microsoft's); by default the SDK's, from the Teams settings. */
+  botFrameworkAuthentication?: BotFrameworkAuthentication;
   /** An engine built elsewhere (tests use one that fails on purpose); by default it is built from the pack. */
   engine?: Engine;
 }
@@ -78,7 +81,10 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
   const conversation = new ConversationHandler(engine, records, logger, clock);
   const cards = new AdaptiveCardRenderer(undefined, config.procedureUrl);
   const teamsBot = new SafeguardingTeamsBot(conversation, cards);
-  const adapter = createBotFrameworkAdapter(config.teams, logger, teamsBot);
+  const adapter = createBotFrameworkAdapter(config.teams, logger, teamsBot, {
+    connectorTimeoutMs: config.connectorTimeoutMs,
+    ...(dependencies.botFrameworkAuthentication ? { authentication: dependencies.botFrameworkAuthentication } : {}),
+  });
 
   const server = createHttpServer(logger);
   const drain = new ConnectionDrain(server.server);

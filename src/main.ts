@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { type App, buildApp } from './app.js';
 import { type Config, readConfig } from './config.js';
+import { routeConsoleToLogger } from './console-to-logger.js';
 import { errorSummary } from './error-summary.js';
 import { formatProblem, KnowledgePackError } from './knowledge/pack-problem.js';
 import { createLogger, type Logger } from './logger.js';
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     loadDotEnvIfPresent();
     const config = readConfig();
     logger = createLogger(config.logLevel);
+    routeConsoleToLogger(logger);
     app = await buildApp(config, { logger });
     await app.start();
     stopOnSignals(app, config, logger);

@@ -1,13 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const mainScript = join(projectRoot, 'src', 'main.ts');
 // Resolved here, so the child can run in a folder of its own (with no .env to pick up).
-const tsxLoader = import.meta.resolve('tsx');
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface Exit {
   code: number | null;
