@@ -6,18 +6,21 @@ import { createBotFrameworkAdapter } from './adapters/teams/bot-framework-adapte
 import { SafeguardingTeamsBot } from './adapters/teams/teams-bot.js';
 import { type Clock, systemClock, ukDay } from './clock.js';
 import type { Config } from './config.js';
-import { ConversationHandler } from './conversation/conversation-handler.js';
 import { type ConversationRecords, noRecords, StoredConversationRecords } from './conversation/conversation-records.js';
 import { createEngine, type Engine } from './engine/index.js';
 import { errorSummary } from './error-summary.js';
 import { loadKnowledgePack } from './knowledge/load-knowledge-pack.js';
 import type { Logger } from './logger.js';
+import { MeasuredConversationHandler } from './metrics/measured-conversation.js';
+import { MeasuredRecordStore } from './metrics/measured-record-store.js';
+import { Metrics } from './metrics/metrics.js';
 import { registerPlaygroundAssets } from './playground/playground-assets.js';
 import { PlaygroundChannel } from './playground/playground-channel.js';
 import { AdaptiveCardRenderer } from './render/adaptive-card/adaptive-card-renderer.js';
 import { ConnectionDrain, type InFlight } from './server/connection-drain.js';
 import { registerHealthRoute } from './server/health-route.js';
 import { createHttpServer, listen } from './server/http-server.js';
+import { registerMetricsRoute } from './server/metrics-route.js';
 import { registerSlackRoute } from './server/slack-route.js';
 import { registerTeamsRoute } from './server/teams-route.js';
 import { openRecordStore } from './storage/open-record-store.js';
@@ -67,7 +70,9 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
   const { pack } = engine;
 
   const clock = dependencies.clock ?? systemClock;
-  const store = dependencies.records ? undefined : (dependencies.store ?? (await openRecordStore(config, logger)));
+  const metrics = new Metrics();
+  const openedStore = dependencies.records ? undefined : (dependencies.store ?? (await openRecordStore(config, logger)));
+  const store = openedStore ? new MeasuredRecordStore(openedStore, metrics) : undefined;
   const records =
     dependencies.records ??
     (store ? new StoredConversationRecords(store, clock, logger, { recordUnanswered: config.recordUnanswered }) : noRecords);
@@ -78,7 +83,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
       logger.error({ event: 'prune-failed', err: errorSummary(error) }, 'could not remove expired records');
     }
   };
-  const conversation = new ConversationHandler(engine, records, logger, clock);
+  const conversation = new MeasuredConversationHandler(engine, records, logger, clock, metrics);
   const cards = new AdaptiveCardRenderer(undefined, config.procedureUrl);
   const teamsBot = new SafeguardingTeamsBot(conversation, cards);
   const adapter = createBotFrameworkAdapter(config.teams, logger, teamsBot, {
@@ -88,6 +93,8 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
 
   const server = createHttpServer(logger);
   const drain = new ConnectionDrain(server.server);
+  metrics.countRequests(server);
+  if (config.metrics.enabled) registerMetricsRoute(server, metrics, config.metrics.token);
   registerHealthRoute(server, {
     botVersion,
     knowledgePackVersion: pack.identity.packVersion,
@@ -134,6 +141,12 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
           { event: 'playground-on', url: `${base}/` },
           `Playground: open ${base}/ in your browser to chat with the bot (the same cards Teams shows).`,
         );
+      if (config.metrics.enabled && !config.metrics.token && !isLoopbackHost(address.host)) {
+        logger.warn(
+          { event: 'metrics-unprotected' },
+          'GET /metrics is open to anyone who can reach this port: set METRICS_TOKEN, or METRICS=off if nothing scrapes it.',
+        );
+      }
       if (slack) await slack.start();
       else logger.info({ event: 'slack-off' }, 'Slack is off: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to turn it on.');
       return address;
@@ -153,4 +166,8 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
     },
     inFlight: () => drain.inFlight(),
   };
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === '::1' || host === 'localhost' || host.startsWith('127.');
 }
