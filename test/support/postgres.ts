@@ -8,10 +8,15 @@ import pg from 'pg';
  */
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL || undefined;
 
+const warned = new Set<string>();
+
 export function skipWithoutPostgres(context: Mocha.Context, what: string): void {
   if (testDatabaseUrl) return;
   if (process.env.CI) throw new Error(`TEST_DATABASE_URL is required in CI (for ${what}); .ci/run sets it`);
-  console.warn(`    (skipped: ${what} needs PostgreSQL; set TEST_DATABASE_URL=postgres://user:password@host:port/database to run it)`);
+  if (!warned.has(what)) {
+    warned.add(what);
+    console.warn(`    (skipped: ${what} needs PostgreSQL; set TEST_DATABASE_URL=postgres://user:password@host:port/database to run it)`);
+  }
   context.skip();
 }
 
