@@ -6,6 +6,8 @@ export interface RecordedRequest {
   method: string;
   path: string;
   body: unknown;
+  /** The client's port: requests with the same one came over the same (kept-alive) connection. */
+  clientPort: number;
 }
 
 /**
@@ -24,7 +26,7 @@ export class FakeBotConnector {
   async start(): Promise<string> {
     this.server = createServer(async (request, response) => {
       const body = await readBody(request);
-      const recorded = { method: request.method ?? '', path: request.url ?? '', body };
+      const recorded = { method: request.method ?? '', path: request.url ?? '', body, clientPort: request.socket.remotePort ?? 0 };
       this.requests.push(recorded);
       for (const wake of this.waiters.splice(0)) wake();
       if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));

@@ -22,6 +22,7 @@ const maxCachedClients = 64;
 export class CachingBotFrameworkAuthentication extends BotFrameworkAuthentication {
   private readonly connectorClients = new Map<string, Promise<ConnectorClient>>();
   private readonly userTokenClients = new Map<string, Promise<UserTokenClient>>();
+  private readonly factories = new Map<string, CachingConnectorFactory>();
 
   constructor(private readonly inner: BotFrameworkAuthentication) {
     super();
@@ -63,23 +64,39 @@ export class CachingBotFrameworkAuthentication extends BotFrameworkAuthenticatio
     return this.inner.authenticateChannelRequest(authHeader);
   }
 
+  /** One caching factory per app id, made on first use: the SDK makes a new factory for every request. */
   private cached(claimsIdentity: ClaimsIdentity, factory: ConnectorFactory | undefined): ConnectorFactory {
-    const clients = this.connectorClients;
     const appId = appIdOf(claimsIdentity);
-    return new (class extends ConnectorFactory {
-      create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-        if (!factory) return Promise.reject(new Error('no connector factory for this request'));
-        const key = `${appId}\n${audience ?? ''}\n${serviceUrl}`;
-        let client = clients.get(key);
-        if (!client) {
-          if (clients.size >= maxCachedClients) clients.delete(clients.keys().next().value!);
-          client = factory.create(serviceUrl, audience);
-          clients.set(key, client);
-          client.catch(() => clients.delete(key));
-        }
-        return client;
-      }
-    })();
+    let cachedFactory = this.factories.get(appId);
+    if (!cachedFactory && factory) {
+      cachedFactory = new CachingConnectorFactory(appId, factory, this.connectorClients);
+      this.factories.set(appId, cachedFactory);
+    }
+    return cachedFactory ?? new CachingConnectorFactory(appId, undefined, this.connectorClients);
+  }
+}
+
+/** Connector clients by (app, audience, serviceUrl), shared by every request of that app. */
+class CachingConnectorFactory extends ConnectorFactory {
+  constructor(
+    private readonly appId: string,
+    private readonly factory: ConnectorFactory | undefined,
+    private readonly clients: Map<string, Promise<ConnectorClient>>,
+  ) {
+    super();
+  }
+
+  override create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+    const key = `${this.appId}\n${audience ?? ''}\n${serviceUrl}`;
+    let client = this.clients.get(key);
+    if (!client) {
+      if (!this.factory) return Promise.reject(new Error('no connector factory for this request'));
+      if (this.clients.size >= maxCachedClients) this.clients.delete(this.clients.keys().next().value!);
+      client = this.factory.create(serviceUrl, audience);
+      this.clients.set(key, client);
+      client.catch(() => this.clients.delete(key));
+    }
+    return client;
   }
 }
 
