@@ -1,26 +1,30 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type { BotFrameworkAuthentication } from 'botframework-connector';
 import type { Server } from 'restify';
 import { createSlackSide, type SlackSide } from './adapters/slack/slack-app.js';
 import { createBotFrameworkAdapter } from './adapters/teams/bot-framework-adapter.js';
 import { SafeguardingTeamsBot } from './adapters/teams/teams-bot.js';
 import { type Clock, systemClock, ukDay } from './clock.js';
 import type { Config } from './config.js';
-import { ConversationHandler } from './conversation/conversation-handler.js';
 import { type ConversationRecords, noRecords, StoredConversationRecords } from './conversation/conversation-records.js';
 import { createEngine, type Engine } from './engine/index.js';
 import { errorSummary } from './error-summary.js';
 import { loadKnowledgePack } from './knowledge/load-knowledge-pack.js';
 import type { Logger } from './logger.js';
+import { MeasuredConversationHandler } from './metrics/measured-conversation.js';
+import { MeasuredRecordStore } from './metrics/measured-record-store.js';
+import { Metrics } from './metrics/metrics.js';
 import { registerPlaygroundAssets } from './playground/playground-assets.js';
 import { PlaygroundChannel } from './playground/playground-channel.js';
 import { AdaptiveCardRenderer } from './render/adaptive-card/adaptive-card-renderer.js';
+import { ConnectionDrain, type InFlight } from './server/connection-drain.js';
 import { registerHealthRoute } from './server/health-route.js';
-import { close, createHttpServer, listen } from './server/http-server.js';
+import { createHttpServer, listen } from './server/http-server.js';
+import { registerMetricsRoute } from './server/metrics-route.js';
 import { registerSlackRoute } from './server/slack-route.js';
 import { registerTeamsRoute } from './server/teams-route.js';
+import { openRecordStore } from './storage/open-record-store.js';
 import type { RecordStore } from './storage/record-store.js';
-import { SqliteRecordStore } from './storage/sqlite-record-store.js';
 
 export const botVersion: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
@@ -30,15 +34,21 @@ export interface App {
   server: Server;
   /** Starts listening; resolves with the address actually bound (port 0 picks a free port). */
   start(): Promise<{ port: number; host: string }>;
-  /** Stops taking requests, lets those in flight finish, and releases resources. */
+  /** Stops taking connections, answers every request in flight, closes the connections and the record store. */
   stop(): Promise<void>;
+  /** Connections open and requests not yet answered (for the log line when a stop runs out of time). */
+  inFlight(): InFlight;
 }
 
 export interface AppDependencies {
   logger: Logger;
-  /** Where feedback, question counts and area choices go (by default a SQLite file under DATA_DIR). */
+  /** What the conversation keeps, as a whole (tests pass spies); by default the records in `store`. */
   records?: ConversationRecords;
+  /** Where feedback, question counts and area choices go; by default PostgreSQL (DATABASE_URL) or a SQLite file under DATA_DIR. */
+  store?: RecordStore;
   clock?: Clock;
+  /** Token validation (tests stand in for Microsoft's); by default the SDK's, from the Teams settings. */
+  botFrameworkAuthentication?: BotFrameworkAuthentication;
   /** An engine built elsewhere (tests use one that fails on purpose); by default it is built from the pack. */
   engine?: Engine;
 }
@@ -49,44 +59,42 @@ function loadEngine(config: Config, logger: Logger): Engine {
   return createEngine(pack, { notices: warnings });
 }
 
-/** The record store; if it cannot be opened the bot still answers, keeping nothing, and says so. */
-function openStore(config: Config, logger: Logger): RecordStore | undefined {
-  const file = join(config.dataDirectory, 'safeguarding-assistant.sqlite');
-  try {
-    return new SqliteRecordStore(file);
-  } catch (error) {
-    logger.error(
-      { event: 'store-unavailable', file, err: errorSummary(error) },
-      'the record store could not be opened; answering without keeping feedback or area choices',
-    );
-    return undefined;
-  }
-}
-
-/** Wires the engine, the platform adapters and the HTTP routes from checked configuration. */
-export function buildApp(config: Config, dependencies: AppDependencies): App {
+/**
+ * Wires the engine, the record store, the platform adapters and the HTTP routes from checked
+ * configuration. Rejects with a StartupError (one line naming the setting) when the configured
+ * database cannot be reached, and with a KnowledgePackError for a broken pack.
+ */
+export async function buildApp(config: Config, dependencies: AppDependencies): Promise<App> {
   const { logger } = dependencies;
   const engine = dependencies.engine ?? loadEngine(config, logger);
   const { pack } = engine;
 
   const clock = dependencies.clock ?? systemClock;
-  const store = dependencies.records ? undefined : openStore(config, logger);
+  const metrics = new Metrics();
+  const openedStore = dependencies.records ? undefined : (dependencies.store ?? (await openRecordStore(config, logger)));
+  const store = openedStore ? new MeasuredRecordStore(openedStore, metrics) : undefined;
   const records =
     dependencies.records ??
     (store ? new StoredConversationRecords(store, clock, logger, { recordUnanswered: config.recordUnanswered }) : noRecords);
-  const pruneUnanswered = () => {
+  const pruneUnanswered = async () => {
     try {
-      store?.pruneExpired(ukDay(clock()));
+      await store?.pruneExpired(ukDay(clock()));
     } catch (error) {
       logger.error({ event: 'prune-failed', err: errorSummary(error) }, 'could not remove expired records');
     }
   };
-  const conversation = new ConversationHandler(engine, records, logger, clock);
+  const conversation = new MeasuredConversationHandler(engine, records, logger, clock, metrics);
   const cards = new AdaptiveCardRenderer(undefined, config.procedureUrl);
   const teamsBot = new SafeguardingTeamsBot(conversation, cards);
-  const adapter = createBotFrameworkAdapter(config.teams, logger, teamsBot);
+  const adapter = createBotFrameworkAdapter(config.teams, logger, teamsBot, {
+    connectorTimeoutMs: config.connectorTimeoutMs,
+    ...(dependencies.botFrameworkAuthentication ? { authentication: dependencies.botFrameworkAuthentication } : {}),
+  });
 
   const server = createHttpServer(logger);
+  const drain = new ConnectionDrain(server.server);
+  metrics.countRequests(server);
+  if (config.metrics.enabled) registerMetricsRoute(server, metrics, config.metrics.token);
   registerHealthRoute(server, {
     botVersion,
     knowledgePackVersion: pack.identity.packVersion,
@@ -105,14 +113,15 @@ export function buildApp(config: Config, dependencies: AppDependencies): App {
   if (slack?.receiver) registerSlackRoute(server, slack.receiver);
 
   let pruneTimer: NodeJS.Timeout | undefined;
+  let stopped: Promise<void> | undefined;
   return {
     engine,
     server,
     async start() {
-      pruneUnanswered();
+      await pruneUnanswered();
       // Load the spelling dictionary now rather than on the first user's question.
       setImmediate(() => engine.warmUp());
-      pruneTimer = setInterval(pruneUnanswered, 6 * 60 * 60 * 1000);
+      pruneTimer = setInterval(() => void pruneUnanswered(), 6 * 60 * 60 * 1000);
       pruneTimer.unref();
       const address = await listen(server, config.port, config.host);
       const base = `http://${address.host === '0.0.0.0' || address.host === '::' ? '127.0.0.1' : address.host}:${address.port}`;
@@ -132,16 +141,33 @@ export function buildApp(config: Config, dependencies: AppDependencies): App {
           { event: 'playground-on', url: `${base}/` },
           `Playground: open ${base}/ in your browser to chat with the bot (the same cards Teams shows).`,
         );
+      if (config.metrics.enabled && !config.metrics.token && !isLoopbackHost(address.host)) {
+        logger.warn(
+          { event: 'metrics-unprotected' },
+          'GET /metrics is open to anyone who can reach this port: set METRICS_TOKEN, or METRICS=off if nothing scrapes it.',
+        );
+      }
       if (slack) await slack.start();
       else logger.info({ event: 'slack-off' }, 'Slack is off: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to turn it on.');
       return address;
     },
     async stop() {
-      await slack?.stop();
-      playground?.close();
-      await close(server);
-      if (pruneTimer) clearInterval(pruneTimer);
-      store?.close();
+      if (stopped) return stopped;
+      stopped = (async () => {
+        await slack?.stop();
+        // Event streams never finish by themselves; end them so their connections can close.
+        playground?.close();
+        await drain.drain();
+        if (pruneTimer) clearInterval(pruneTimer);
+        await store?.close();
+        logger.info({ event: 'store-closed', store: store?.kind ?? 'none' }, 'record store closed');
+      })();
+      return stopped;
     },
+    inFlight: () => drain.inFlight(),
   };
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === '::1' || host === 'localhost' || host.startsWith('127.');
 }

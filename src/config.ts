@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StartupError } from './startup-error.js';
 
 /**
  * Settings come from the environment only (see .env.example). They are checked once at start-up;
@@ -24,6 +25,46 @@ const onOff = (name: string) =>
       context.addIssue({ code: 'custom', message: `${name} must be "on" or "off"` });
       return z.NEVER;
     });
+
+/** A whole number of milliseconds within a sensible range, or the default when empty. */
+const milliseconds = (name: string, fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value === '') return fallback;
+      const number = Number(value);
+      if (Number.isInteger(number) && number >= min && number <= max) return number;
+      context.addIssue({ code: 'custom', message: `${name} must be a whole number of milliseconds from ${min} to ${max}` });
+      return z.NEVER;
+    });
+
+/**
+ * postgres://user:password@host:5432/database?sslmode=verify-full. The value itself is never
+ * repeated in a message: it holds a password.
+ */
+const databaseUrl = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, context) => {
+    if (value === undefined || value === '') return undefined;
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') || !url.hostname || url.pathname.length < 2) {
+      context.addIssue({
+        code: 'custom',
+        message: 'DATABASE_URL must be a PostgreSQL address such as postgres://user:password@host:5432/database (or empty for SQLite)',
+      });
+      return z.NEVER;
+    }
+    return value;
+  });
 
 const environmentSchema = z.object({
   PORT: z.coerce.number({ message: 'PORT must be a whole number' }).int().min(0).max(65535).default(3978),
@@ -51,6 +92,17 @@ const environmentSchema = z.object({
   DATA_DIR: optionalText,
   RECORD_UNANSWERED: onOff('RECORD_UNANSWERED'),
   KNOWLEDGE_DIR: optionalText,
+  DATABASE_URL: databaseUrl,
+  DATABASE_POOL_SIZE: z.coerce
+    .number({ message: 'DATABASE_POOL_SIZE must be a whole number from 1 to 100' })
+    .int({ message: 'DATABASE_POOL_SIZE must be a whole number from 1 to 100' })
+    .min(1, { message: 'DATABASE_POOL_SIZE must be a whole number from 1 to 100' })
+    .max(100, { message: 'DATABASE_POOL_SIZE must be a whole number from 1 to 100' })
+    .default(5),
+  METRICS: onOff('METRICS'),
+  METRICS_TOKEN: optionalText,
+  CONNECTOR_TIMEOUT_MS: milliseconds('CONNECTOR_TIMEOUT_MS', 5000, 500, 60_000),
+  SHUTDOWN_TIMEOUT_MS: milliseconds('SHUTDOWN_TIMEOUT_MS', 10_000, 1000, 120_000),
 });
 
 export interface TeamsSettings {
@@ -79,15 +131,24 @@ export interface Config {
   slack: SlackSettings | undefined;
   playground: boolean;
   dataDirectory: string;
+  /** PostgreSQL for several instances; when absent the records go to SQLite under dataDirectory. */
+  database: { url: string; poolSize: number } | undefined;
   recordUnanswered: boolean;
+  /** GET /metrics in Prometheus text; when a token is set, requests need it as a bearer token. */
+  metrics: { enabled: boolean; token: string | undefined };
+  /** How long one turn's calls to the Bot Connector may take altogether before they are given up. */
+  connectorTimeoutMs: number;
+  /** How long a stop (SIGTERM, SIGINT) may take to finish requests in flight before the process exits anyway. */
+  shutdownTimeoutMs: number;
   procedureUrl: string | undefined;
   knowledgeDirectory: string | undefined;
 }
 
-export class ConfigError extends Error {
+/** Bad settings, in one line that names each variable to change. */
+export class ConfigError extends StartupError {
   constructor(readonly problems: string[]) {
     super(
-      `The bot cannot start because of its settings:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\nSee .env.example for every setting.`,
+      `The bot cannot start because of its settings: ${problems.map((problem) => problem.replace(/\.$/, '')).join('; ')}. See .env.example for every setting.`,
     );
     this.name = 'ConfigError';
   }
@@ -116,6 +177,9 @@ export function readConfig(environment: NodeJS.ProcessEnv = process.env): Config
   }
   if (env.SLACK_BOT_TOKEN && !env.SLACK_BOT_TOKEN.startsWith('xoxb-')) {
     problems.push('SLACK_BOT_TOKEN must be a bot token starting with "xoxb-".');
+  }
+  if (env.METRICS_TOKEN && env.METRICS_TOKEN.length < 16) {
+    problems.push('METRICS_TOKEN must be at least 16 characters (or empty for no token).');
   }
   if (env.SLACK_APP_TOKEN && !env.SLACK_APP_TOKEN.startsWith('xapp-')) {
     problems.push('SLACK_APP_TOKEN must be an app-level token starting with "xapp-".');
@@ -148,7 +212,11 @@ export function readConfig(environment: NodeJS.ProcessEnv = process.env): Config
         : undefined,
     playground: env.PLAYGROUND ?? (localMode && !production),
     dataDirectory: env.DATA_DIR ?? './data',
+    database: env.DATABASE_URL ? { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE } : undefined,
     recordUnanswered: env.RECORD_UNANSWERED ?? false,
+    metrics: { enabled: env.METRICS ?? true, token: env.METRICS_TOKEN },
+    connectorTimeoutMs: env.CONNECTOR_TIMEOUT_MS,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     procedureUrl: env.PROCEDURE_URL,
     knowledgeDirectory: env.KNOWLEDGE_DIR,
   };

@@ -1,28 +1,47 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { readConfig } from '../config.js';
 import { loadKnowledgePack } from '../knowledge/load-knowledge-pack.js';
+import { StartupError } from '../startup-error.js';
+import { databaseProblem, sqliteFile } from '../storage/open-record-store.js';
+import { PostgresRecordStore } from '../storage/postgres-record-store.js';
+import type { RecordStore } from '../storage/record-store.js';
 import { SqliteRecordStore } from '../storage/sqlite-record-store.js';
 
 /**
  * `npm run report`: what the records say, for a knowledge editor. Which topics do not help, which
  * questions went unanswered (redacted), and which topics nobody asked about: what to add or reword next.
+ * It reads whichever store the bot is configured with: PostgreSQL when DATABASE_URL is set (every
+ * instance's records together; no SQLite file is written), otherwise the SQLite file under DATA_DIR.
  */
-function main(): void {
+async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = readConfig();
-  const file = resolve(join(config.dataDirectory, 'safeguarding-assistant.sqlite'));
-  if (!existsSync(file)) {
-    console.log(`No records yet: ${file} does not exist. Start the bot (npm start) and use it first.`);
-    return;
+  let store: RecordStore;
+  let where: string;
+  if (config.database) {
+    const url = new URL(config.database.url);
+    where = `PostgreSQL ${url.hostname}:${url.port || '5432'}/${decodeURIComponent(url.pathname.slice(1))}`;
+    try {
+      // Reading only: a database the bot has not yet used gets its (empty) tables, as a first start would.
+      store = await PostgresRecordStore.open(config.database.url, { poolSize: 2, migrate: true });
+    } catch (error) {
+      throw new StartupError(databaseProblem(config.database.url, error));
+    }
+  } else {
+    const file = resolve(sqliteFile(config));
+    where = file;
+    if (!existsSync(file)) {
+      console.log(`No records yet: ${file} does not exist. Start the bot (npm start) and use it first.`);
+      return;
+    }
+    store = new SqliteRecordStore(file, { readonly: true });
   }
-  const store = new SqliteRecordStore(file, { readonly: true });
-  const report = store.report();
-  store.close();
+  const report = await store.report().finally(() => store.close());
   const { pack } = loadKnowledgePack(config.knowledgeDirectory);
   const title = (topicId: string) => pack.topicsById.get(topicId)?.title ?? `${topicId} (no longer in the pack)`;
 
-  console.log(`Safeguarding Assistant records (${file})\n`);
+  console.log(`Safeguarding Assistant records (${where})\n`);
 
   console.log('Questions by kind of answer');
   const totalQuestions = report.questionsByKind.reduce((sum, row) => sum + row.count, 0);
@@ -57,4 +76,8 @@ function main(): void {
   );
 }
 
-main();
+main().catch((error: unknown) => {
+  // One line naming what to change, as at start-up; no stack trace.
+  process.stderr.write(`${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+  process.exit(1);
+});

@@ -30,8 +30,8 @@ export class ConversationHandler {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  welcome(turn?: TurnContext): Reply {
-    const context = turn ? this.contextFor(turn) : { now: this.clock() };
+  async welcome(turn?: TurnContext): Promise<Reply> {
+    const context = turn ? await this.contextFor(turn) : { now: this.clock() };
     return {
       card: 'welcome',
       answer: this.engine.help(context),
@@ -41,20 +41,20 @@ export class ConversationHandler {
     };
   }
 
-  text(text: string, turn: TurnContext): Reply {
+  async text(text: string, turn: TurnContext): Promise<Reply> {
     const privacyWarning = turn.shared && this.engine.checkPrivacy(text).containsPersonalDetails;
-    const context = this.contextFor(turn);
+    const context = await this.contextFor(turn);
     const answer = this.engine.answer(text, context);
-    this.records.question(answer, turn.platform, () => this.engine.redact(text));
+    await this.records.question(answer, turn.platform, () => this.engine.redact(text));
     this.logAnswer(answer, turn, privacyWarning ? 'text-with-personal-details' : 'text');
-    if (answer.startsTriage) return { ...this.triage({}, turn, context), privacyWarning };
-    if (answer.kind === 'help') return { ...this.welcome(turn), privacyWarning };
+    if (answer.startsTriage) return { ...(await this.triage({}, turn, context)), privacyWarning };
+    if (answer.kind === 'help') return { ...(await this.welcome(turn)), privacyWarning };
     return this.answerReply(answer, turn, context, privacyWarning);
   }
 
   /** Files and images are never opened; the reply explains why and where to turn instead. */
-  attachments(turn: TurnContext): Reply {
-    const context = this.contextFor(turn);
+  async attachments(turn: TurnContext): Promise<Reply> {
+    const context = await this.contextFor(turn);
     const answer = this.engine.answerTopic(attachmentTopicId, context) ?? this.engine.safety(context);
     this.logger.info({ event: 'attachment-refused', platform: turn.platform }, 'attachment not opened');
     return { card: 'attachment-warning', answer, privacyWarning: false, showFeedback: false };
@@ -71,21 +71,21 @@ export class ConversationHandler {
     return { card: 'answer', answer: this.engine.safety({ now: this.clock() }), privacyWarning: false, showFeedback: false };
   }
 
-  private runAction(action: CardAction, turn: TurnContext): Reply {
+  private async runAction(action: CardAction, turn: TurnContext): Promise<Reply> {
     switch (action.action) {
       case 'help':
         return this.welcome(turn);
       case 'topic': {
-        const context = this.contextFor(turn);
+        const context = await this.contextFor(turn);
         const answer = this.engine.answerTopic(action.topicId, context);
         if (!answer) return this.unknownAction(turn);
-        this.records.question(answer, turn.platform, () => '');
+        await this.records.question(answer, turn.platform, () => '');
         this.logAnswer(answer, turn, 'button');
         return this.answerReply(answer, turn, context, false);
       }
       case 'feedback': {
         if (!this.engine.pack.topicsById.has(action.topicId)) return this.unknownAction(turn);
-        this.records.feedback(action.topicId, action.verdict, turn.platform);
+        await this.records.feedback(action.topicId, action.verdict, turn.platform);
         this.logger.info({ event: 'feedback', platform: turn.platform, topicId: action.topicId, verdict: action.verdict }, 'feedback');
         return this.notice(
           'Thank you for your feedback',
@@ -99,21 +99,22 @@ export class ConversationHandler {
         return this.triage(action.state, turn);
       case 'area': {
         if (!turn.userId) return this.unknownAction(turn);
-        this.records.setArea(turn.userId, turn.platform, action.area);
+        await this.records.setArea(turn.userId, turn.platform, action.area);
         this.logger.info({ event: 'area-chosen', platform: turn.platform, area: action.area }, 'area chosen');
         return {
-          ...this.notice(
+          ...(await this.notice(
             `Thanks: you work in ${areaNames[action.area]}`,
             `I'll show the ${action.area === 'derby-city' ? "Derby City Children's Services Professional Consultation Line" : 'Starting Point consultation service (Derbyshire)'} first. You can change this from help at any time.`,
             turn,
-          ),
+          )),
           currentArea: action.area,
         };
       }
     }
   }
 
-  private triage(state: Parameters<Engine['triage']>[0], turn: TurnContext, context: AnswerContext = this.contextFor(turn)): Reply {
+  private async triage(state: Parameters<Engine['triage']>[0], turn: TurnContext, known?: AnswerContext): Promise<Reply> {
+    const context = known ?? (await this.contextFor(turn));
     const view = this.engine.triage(state, context);
     if (!view) return this.unknownAction(turn);
     if (view.step === 'immediate-risk') this.logger.info({ event: 'triage-started', platform: turn.platform }, 'triage started');
@@ -141,12 +142,12 @@ export class ConversationHandler {
     };
   }
 
-  private contextFor(turn: TurnContext): AnswerContext {
-    const area = turn.userId ? this.records.getArea(turn.userId, turn.platform) : undefined;
+  private async contextFor(turn: TurnContext): Promise<AnswerContext> {
+    const area = turn.userId ? await this.records.getArea(turn.userId, turn.platform) : undefined;
     return { now: this.clock(), ...(area ? { area } : {}) };
   }
 
-  private unknownAction(turn: TurnContext): Reply {
+  private unknownAction(turn: TurnContext): Promise<Reply> {
     this.logger.warn({ event: 'unknown-card-action', platform: turn.platform }, 'a button payload was not recognised');
     return this.notice(
       'Sorry, I could not use that button',
@@ -155,8 +156,8 @@ export class ConversationHandler {
     );
   }
 
-  private notice(title: string, text: string, turn: TurnContext): Reply {
-    const base = this.engine.safety(this.contextFor(turn));
+  private async notice(title: string, text: string, turn: TurnContext): Promise<Reply> {
+    const base = this.engine.safety(await this.contextFor(turn));
     return {
       card: 'notice',
       answer: { ...base, title, summary: text, actions: [] },

@@ -10,13 +10,16 @@ import type { Platform } from './platform.js';
 /** How long redacted unanswered questions are kept. */
 export const unansweredRetentionDays = 90;
 
-/** What the conversation keeps, and never lets a storage failure cost the user a reply. */
+/**
+ * What the conversation keeps, and never lets a storage failure cost the user a reply: every
+ * method resolves, whatever the store does (a failed read is no area, a failed write is logged).
+ */
 export interface ConversationRecords {
-  feedback(topicId: string, verdict: FeedbackVerdict, platform: Platform): void;
+  feedback(topicId: string, verdict: FeedbackVerdict, platform: Platform): Promise<void>;
   /** Counts the question by kind and topic; keeps its redacted text only when it was not answered confidently and recording is on. */
-  question(answer: Answer, platform: Platform, redactedQuestion: () => string): void;
-  getArea(userId: string, platform: Platform): WorkArea | undefined;
-  setArea(userId: string, platform: Platform, area: WorkArea): void;
+  question(answer: Answer, platform: Platform, redactedQuestion: () => string): Promise<void>;
+  getArea(userId: string, platform: Platform): Promise<WorkArea | undefined>;
+  setArea(userId: string, platform: Platform, area: WorkArea): Promise<void>;
 }
 
 export interface RecordsOptions {
@@ -31,43 +34,43 @@ export class StoredConversationRecords implements ConversationRecords {
     private readonly options: RecordsOptions,
   ) {}
 
-  feedback(topicId: string, verdict: FeedbackVerdict, platform: Platform): void {
-    this.safely('feedback', () => this.store.recordFeedback(topicId, verdict, platform, this.today()));
+  async feedback(topicId: string, verdict: FeedbackVerdict, platform: Platform): Promise<void> {
+    await this.safely('feedback', () => this.store.recordFeedback(topicId, verdict, platform, this.today()));
   }
 
-  question(answer: Answer, platform: Platform, redactedQuestion: () => string): void {
-    this.safely('question', () => {
+  async question(answer: Answer, platform: Platform, redactedQuestion: () => string): Promise<void> {
+    await this.safely('question', async () => {
       const today = this.today();
-      this.store.recordQuestion(answer.kind, answer.topicId, platform, today);
+      await this.store.recordQuestion(answer.kind, answer.topicId, platform, today);
       if (this.options.recordUnanswered && (answer.kind === 'fallback' || answer.kind === 'clarify')) {
         const redacted = redactedQuestion().trim();
-        if (redacted) this.store.recordUnanswered(redacted, answer.kind, platform, today, addDays(today, unansweredRetentionDays));
+        if (redacted) await this.store.recordUnanswered(redacted, answer.kind, platform, today, addDays(today, unansweredRetentionDays));
       }
     });
   }
 
-  getArea(userId: string, platform: Platform): WorkArea | undefined {
+  async getArea(userId: string, platform: Platform): Promise<WorkArea | undefined> {
     let area: WorkArea | undefined;
-    this.safely('get-area', () => {
-      area = this.store.getArea(userKey(userId, platform));
+    await this.safely('get-area', async () => {
+      area = await this.store.getArea(userKey(userId, platform));
     });
     return area;
   }
 
-  setArea(userId: string, platform: Platform, area: WorkArea): void {
-    this.safely('set-area', () => this.store.setArea(userKey(userId, platform), area, this.today()));
+  async setArea(userId: string, platform: Platform, area: WorkArea): Promise<void> {
+    await this.safely('set-area', () => this.store.setArea(userKey(userId, platform), area, this.today()));
   }
 
   private today(): string {
     return ukDay(this.clock());
   }
 
-  private safely(what: string, work: () => void): void {
+  private async safely(what: string, work: () => Promise<void>): Promise<void> {
     try {
-      work();
+      await work();
     } catch (error) {
-      // A locked or full disk is logged; the user still gets their answer.
-      this.logger.error({ event: 'record-failed', record: what, err: errorSummary(error) }, 'could not write to the record store');
+      // A locked or full disk, or a database out of reach, is logged; the user still gets their answer.
+      this.logger.error({ event: 'record-failed', record: what, err: errorSummary(error) }, 'could not use the record store');
     }
   }
 }
@@ -79,10 +82,10 @@ export function userKey(userId: string, platform: Platform): string {
 
 /** For when nothing is kept (tests, or a store that could not be opened). */
 export const noRecords: ConversationRecords = {
-  feedback() {},
-  question() {},
-  getArea() {
+  async feedback() {},
+  async question() {},
+  async getArea() {
     return undefined;
   },
-  setArea() {},
+  async setArea() {},
 };

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { FeedbackVerdict } from '../conversation/card-action.js';
 import type { Platform } from '../conversation/platform.js';
 import type { AnswerKind, WorkArea } from '../engine/index.js';
-import type { RecordStore, StoreReport } from './record-store.js';
+import { maxUnansweredLength, type RecordStore, type StoreReport } from './record-store.js';
 
 /** Each step brings an older database up to the next version; PRAGMA user_version says where it is. */
 const migrations: string[] = [
@@ -48,9 +48,12 @@ export interface SqliteOptions {
 
 /**
  * The record store in one SQLite file (WAL mode, so readers never block the writer and several
- * bot processes can share it). Created and migrated when opened.
+ * bot processes on one machine can share it). Created and migrated when opened. The work is
+ * synchronous and quick; the methods return promises only to share the RecordStore interface
+ * with PostgreSQL, and a failure comes back as a rejected promise, never a throw.
  */
 export class SqliteRecordStore implements RecordStore {
+  readonly kind = 'sqlite';
   private readonly db: Database.Database;
   private readonly statements;
 
@@ -60,6 +63,9 @@ export class SqliteRecordStore implements RecordStore {
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     if (!options.readonly) {
       this.db.pragma('journal_mode = WAL');
+      // In WAL mode NORMAL cannot corrupt the file; a power cut may lose the last counts, which
+      // is worth not waiting for the disk on every answer.
+      this.db.pragma('synchronous = NORMAL');
       this.migrate();
     }
     this.statements = {
@@ -78,39 +84,39 @@ export class SqliteRecordStore implements RecordStore {
     };
   }
 
-  recordFeedback(topicId: string, verdict: FeedbackVerdict, platform: Platform, day: string): void {
+  async recordFeedback(topicId: string, verdict: FeedbackVerdict, platform: Platform, day: string): Promise<void> {
     this.statements.feedback.run(day, platform, topicId, verdict);
   }
 
-  recordQuestion(kind: AnswerKind, topicId: string | null, platform: Platform, day: string): void {
+  async recordQuestion(kind: AnswerKind, topicId: string | null, platform: Platform, day: string): Promise<void> {
     this.statements.question.run(day, platform, kind, topicId ?? '');
   }
 
-  recordUnanswered(redactedText: string, kind: AnswerKind, platform: Platform, day: string, expiresDay: string): void {
-    this.statements.unanswered.run(day, platform, kind, redactedText.slice(0, 500), expiresDay);
+  async recordUnanswered(redactedText: string, kind: AnswerKind, platform: Platform, day: string, expiresDay: string): Promise<void> {
+    this.statements.unanswered.run(day, platform, kind, redactedText.slice(0, maxUnansweredLength), expiresDay);
   }
 
-  getArea(userKey: string): WorkArea | undefined {
+  async getArea(userKey: string): Promise<WorkArea | undefined> {
     const row = this.statements.getArea.get(userKey) as { area: WorkArea } | undefined;
     return row?.area;
   }
 
-  setArea(userKey: string, area: WorkArea, day: string): void {
+  async setArea(userKey: string, area: WorkArea, day: string): Promise<void> {
     this.statements.setArea.run(userKey, area, day);
   }
 
-  pruneExpired(today: string): number {
+  async pruneExpired(today: string): Promise<number> {
     return this.statements.prune.run(today).changes;
   }
 
-  report(): StoreReport {
+  async report(): Promise<StoreReport> {
     return {
       questionsByKind: this.db
-        .prepare('SELECT kind, SUM(count) AS count FROM question_counts GROUP BY kind ORDER BY count DESC')
+        .prepare('SELECT kind, SUM(count) AS count FROM question_counts GROUP BY kind ORDER BY count DESC, kind')
         .all() as StoreReport['questionsByKind'],
       questionsByTopic: this.db
         .prepare(
-          "SELECT topic_id AS topicId, SUM(count) AS count FROM question_counts WHERE topic_id <> '' GROUP BY topic_id ORDER BY count DESC",
+          "SELECT topic_id AS topicId, SUM(count) AS count FROM question_counts WHERE topic_id <> '' GROUP BY topic_id ORDER BY count DESC, topic_id",
         )
         .all() as StoreReport['questionsByTopic'],
       feedbackByTopic: this.db
@@ -118,19 +124,19 @@ export class SqliteRecordStore implements RecordStore {
           `SELECT topic_id AS topicId,
                   SUM(verdict = 'helpful') AS helpful,
                   SUM(verdict = 'not-helpful') AS notHelpful
-           FROM feedback GROUP BY topic_id`,
+           FROM feedback GROUP BY topic_id ORDER BY topic_id`,
         )
         .all() as StoreReport['feedbackByTopic'],
       unanswered: this.db
         .prepare(
-          'SELECT redacted_text AS text, COUNT(*) AS count, MAX(day) AS lastDay FROM unanswered GROUP BY redacted_text ORDER BY count DESC, lastDay DESC LIMIT 50',
+          'SELECT redacted_text AS text, COUNT(*) AS count, MAX(day) AS lastDay FROM unanswered GROUP BY redacted_text ORDER BY count DESC, lastDay DESC, text LIMIT 50',
         )
         .all() as StoreReport['unanswered'],
     };
   }
 
-  close(): void {
-    this.db.close();
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
   }
 
   private migrate(): void {

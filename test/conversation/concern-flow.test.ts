@@ -171,12 +171,9 @@ describe('concern flow in Slack', () => {
   }
 
   it('goes from "I have a concern" to a summary using buttons only', async () => {
-    const response = await postSigned(
-      bed.eventsUrl,
-      slashCommand(slack.responseUrl(), 'I have a concern'),
-      'application/x-www-form-urlencoded',
-    );
-    let message = (await response.json()) as { blocks: unknown[]; text: string };
+    slack.reset();
+    await postSigned(bed.eventsUrl, slashCommand(slack.responseUrl(), 'I have a concern'), 'application/x-www-form-urlencoded');
+    let message = (await slack.waitFor('response_url'))[0]!.body as { blocks: unknown[]; text: string };
     assert.match(blockKitText(message), /Step 1 of 4/);
     message = await pressAndRead(buttonValue(message, 'Yes, at immediate risk'), 's1');
     assert.match(blockKitText(message), /Call 999 now/);
@@ -195,12 +192,9 @@ describe('concern flow in Slack', () => {
 
   it("remembers a Slack user's area", async () => {
     await pressAndRead(JSON.stringify({ sa: 1, action: 'area', area: 'derbyshire' }), 'a1');
-    const response = await postSigned(
-      bed.eventsUrl,
-      slashCommand(slack.responseUrl(), 'consultation line'),
-      'application/x-www-form-urlencoded',
-    );
-    const text = blockKitText((await response.json()) as { blocks: unknown[] });
+    slack.reset();
+    await postSigned(bed.eventsUrl, slashCommand(slack.responseUrl(), 'consultation line'), 'application/x-www-form-urlencoded');
+    const text = blockKitText((await slack.waitFor('response_url'))[0]!.body as { blocks: unknown[] });
     assert.ok(text.indexOf('01629 535 353') < text.indexOf('07812 300 329'), 'Starting Point first');
   });
 });

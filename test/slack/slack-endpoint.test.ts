@@ -2,10 +2,30 @@ import assert from 'node:assert/strict';
 import { blockKitProblems, blockKitText } from '../support/block-kit-check.js';
 import { failingEngine } from '../support/engine.js';
 import { blockAction, eventCallback, postSigned, slashCommand } from '../support/slack-requests.js';
-import { slackTestBed } from '../support/slack-test-bed.js';
+import { type SlackTestBed, slackTestBed } from '../support/slack-test-bed.js';
 
 const form = 'application/x-www-form-urlencoded';
 const json = 'application/json';
+
+interface SlackMessageBody {
+  response_type?: string;
+  text: string;
+  blocks: Array<{ text?: { text: string } }>;
+}
+
+/**
+ * Sends a slash command as Slack would and returns the answer posted to its response_url. The
+ * acknowledgement itself is an empty 200, well within Slack's 3 seconds.
+ */
+async function slashCommandAnswer(bed: SlackTestBed, text: string): Promise<SlackMessageBody> {
+  const started = performance.now();
+  const response = await postSigned(bed.eventsUrl, slashCommand(bed.slack.responseUrl(), text), form);
+  assert.equal(response.status, 200);
+  assert.equal(await response.text(), '', 'the acknowledgement carries no answer');
+  assert.ok(performance.now() - started < 3000, "acknowledged within Slack's 3 seconds");
+  const [answer] = await bed.slack.waitFor('response_url');
+  return answer!.body as unknown as SlackMessageBody;
+}
 
 describe('Slack endpoint /slack/events (loopback Web API and response_url)', () => {
   const bed = slackTestBed();
@@ -18,12 +38,8 @@ describe('Slack endpoint /slack/events (loopback Web API and response_url)', () 
     assert.deepEqual(await response.json(), { challenge: 'abc123' });
   });
 
-  it('answers /safeguarding within 3 seconds, privately, with the numbers and the 999 line', async () => {
-    const started = Date.now();
-    const response = await postSigned(bed.eventsUrl, slashCommand(slack.responseUrl(), 'who do I ring for advice in derbyshire'), form);
-    assert.equal(response.status, 200);
-    assert.ok(Date.now() - started < 3000);
-    const message = (await response.json()) as { response_type: string; text: string; blocks: unknown[] };
+  it('acknowledges /safeguarding within 3 seconds, then answers privately at response_url, with the numbers and the 999 line', async () => {
+    const message = await slashCommandAnswer(bed, 'who do I ring for advice in derbyshire');
     assert.equal(message.response_type, 'ephemeral');
     assert.deepEqual(blockKitProblems(message), []);
     const text = blockKitText(message);
@@ -32,18 +48,12 @@ describe('Slack endpoint /slack/events (loopback Web API and response_url)', () 
   });
 
   it('shows help for an empty /safeguarding', async () => {
-    const response = await postSigned(bed.eventsUrl, slashCommand(slack.responseUrl(), ''), form);
-    const message = (await response.json()) as { blocks: unknown[]; text: string };
+    const message = await slashCommandAnswer(bed, '');
     assert.match(blockKitText(message), /what I can help with/i);
   });
 
   it('leads with 999 for an emergency', async () => {
-    const response = await postSigned(
-      bed.eventsUrl,
-      slashCommand(slack.responseUrl(), 'boy has gone missing after meeting a man from fortnite'),
-      form,
-    );
-    const message = (await response.json()) as { blocks: Array<{ text?: { text: string } }>; text: string };
+    const message = await slashCommandAnswer(bed, 'boy has gone missing after meeting a man from fortnite');
     assert.match(message.blocks[0]!.text!.text, /Call 999 now/);
     assert.match(message.text, /^CALL 999 NOW/);
   });
@@ -192,13 +202,8 @@ describe('Slack endpoint /slack/events (loopback Web API and response_url)', () 
   });
 
   it('does not let message text inject mentions, channel pings or links', async () => {
-    const response = await postSigned(
-      bed.eventsUrl,
-      slashCommand(slack.responseUrl(), '<!channel> <!here> <@U999> <https://evil.example|click> sexting'),
-      form,
-    );
-    const body = await response.text();
-    assert.doesNotMatch(body, /<!channel>|<!here>|<@U999>|evil\.example/);
+    const message = await slashCommandAnswer(bed, '<!channel> <!here> <@U999> <https://evil.example|click> sexting');
+    assert.doesNotMatch(JSON.stringify(message), /<!channel>|<!here>|<@U999>|evil\.example/);
   });
 });
 
@@ -207,9 +212,7 @@ describe('Slack endpoint when answering fails', () => {
   const { slack } = bed;
 
   it('still answers /safeguarding with 999 and the consultation lines', async () => {
-    const response = await postSigned(bed.eventsUrl, slashCommand(slack.responseUrl(), 'sexting'), form);
-    assert.equal(response.status, 200);
-    const text = blockKitText((await response.json()) as { blocks: unknown[] });
+    const text = blockKitText(await slashCommandAnswer(bed, 'sexting'));
     assert.match(text, /999/);
     assert.match(text, /01629 535 353/);
     assert.match(text, /07812 300 329/);

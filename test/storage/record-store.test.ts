@@ -13,7 +13,7 @@ import { realEngine } from '../support/engine.js';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-describe('record store (SQLite)', () => {
+describe('record store: SQLite specifics and npm run report', () => {
   let directory: string;
   let file: string;
   beforeEach(() => {
@@ -22,88 +22,54 @@ describe('record store (SQLite)', () => {
   });
   afterEach(() => rmSync(directory, { recursive: true, force: true }));
 
-  it('creates and migrates the database on open, and opens it again unchanged', () => {
-    new SqliteRecordStore(file).close();
-    const store = new SqliteRecordStore(file);
-    store.recordFeedback('sextortion', 'helpful', 'teams', '2026-11-24');
-    assert.deepEqual(store.report().feedbackByTopic, [{ topicId: 'sextortion', helpful: 1, notHelpful: 0 }]);
-    store.close();
-  });
-
-  it('loses nothing when several connections write at once', async () => {
-    const stores = [new SqliteRecordStore(file), new SqliteRecordStore(file), new SqliteRecordStore(file)];
-    const writes = Array.from(
-      { length: 300 },
-      (_, index) =>
-        new Promise<void>((resolve) =>
-          setImmediate(() => {
-            stores[index % 3]!.recordFeedback(
-              index % 2 ? 'grooming' : 'county-lines',
-              index % 5 ? 'helpful' : 'not-helpful',
-              'slack',
-              '2026-11-24',
-            );
-            stores[index % 3]!.recordQuestion('answer', 'grooming', 'slack', '2026-11-24');
-            resolve();
-          }),
-        ),
-    );
-    await Promise.all(writes);
-    const report = stores[0]!.report();
-    for (const store of stores) store.close();
-    const votes = report.feedbackByTopic.reduce((sum, row) => sum + row.helpful + row.notHelpful, 0);
-    assert.equal(votes, 300);
-    assert.equal(report.questionsByTopic.find((row) => row.topicId === 'grooming')?.count, 300);
-  });
-
-  it('logs a locked database and carries on, so the user still gets an answer', () => {
+  it('logs a locked database and carries on, so the user still gets an answer', async () => {
     const { logger, lines } = captureLogs();
     const store = new SqliteRecordStore(file, { busyTimeoutMs: 50 });
     const blocker = new Database(file);
     blocker.exec('BEGIN EXCLUSIVE');
     const records = new StoredConversationRecords(store, () => new Date('2026-11-24T12:00:00Z'), logger, { recordUnanswered: false });
-    assert.doesNotThrow(() => records.feedback('sextortion', 'helpful', 'teams'));
-    assert.doesNotThrow(() => records.setArea('user-1', 'teams', 'derby-city'));
+    await records.feedback('sextortion', 'helpful', 'teams');
+    await records.setArea('user-1', 'teams', 'derby-city');
     blocker.exec('ROLLBACK');
     blocker.close();
-    store.close();
+    await store.close();
     assert.match(lines.join(''), /record-failed/);
   });
 
-  it('keeps unanswered questions only when asked to, redacted, and forgets them after 90 days', () => {
+  it('keeps unanswered questions only when asked to, redacted, and forgets them after 90 days', async () => {
     const engine = realEngine();
     const store = new SqliteRecordStore(file);
     const fallback = engine.answer('how do I book the minibus for Jessamyn on 12/03/2026');
     assert.equal(fallback.kind, 'fallback');
     const question = 'how do I book the minibus for a girl called Jessamyn, dob 12/03/2011, 07700 900123';
     const logger = createLogger('silent');
-    new StoredConversationRecords(store, () => new Date('2026-01-01T12:00:00Z'), logger, { recordUnanswered: false }).question(
+    await new StoredConversationRecords(store, () => new Date('2026-01-01T12:00:00Z'), logger, { recordUnanswered: false }).question(
       fallback,
       'teams',
       () => engine.redact(question),
     );
-    assert.deepEqual(store.report().unanswered, []);
-    new StoredConversationRecords(store, () => new Date('2026-01-01T12:00:00Z'), logger, { recordUnanswered: true }).question(
+    assert.deepEqual((await store.report()).unanswered, []);
+    await new StoredConversationRecords(store, () => new Date('2026-01-01T12:00:00Z'), logger, { recordUnanswered: true }).question(
       fallback,
       'teams',
       () => engine.redact(question),
     );
-    const [kept] = store.report().unanswered;
+    const [kept] = (await store.report()).unanswered;
     assert.ok(kept);
     assert.doesNotMatch(kept.text, /Jessamyn|12\/03\/2011|07700/);
     assert.match(kept.text, /minibus/);
-    assert.equal(store.pruneExpired('2026-03-31'), 0);
-    assert.equal(store.pruneExpired('2026-04-02'), 1);
-    store.close();
+    assert.equal(await store.pruneExpired('2026-03-31'), 0);
+    assert.equal(await store.pruneExpired('2026-04-02'), 1);
+    await store.close();
   });
 
-  it('stores area choices under a hash of the user id, not the id itself', () => {
+  it('stores area choices under a hash of the user id, not the id itself', async () => {
     const store = new SqliteRecordStore(file);
     const records = new StoredConversationRecords(store, () => new Date(), createLogger('silent'), { recordUnanswered: false });
-    records.setArea('29:user-abc', 'teams', 'derbyshire');
-    assert.equal(records.getArea('29:user-abc', 'teams'), 'derbyshire');
-    assert.equal(records.getArea('29:user-abc', 'slack'), undefined);
-    store.close();
+    await records.setArea('29:user-abc', 'teams', 'derbyshire');
+    assert.equal(await records.getArea('29:user-abc', 'teams'), 'derbyshire');
+    assert.equal(await records.getArea('29:user-abc', 'slack'), undefined);
+    await store.close();
     const raw = new Database(file, { readonly: true });
     const keys = raw.prepare('SELECT user_key FROM area_preferences').all() as Array<{ user_key: string }>;
     raw.close();
@@ -111,14 +77,14 @@ describe('record store (SQLite)', () => {
     assert.doesNotMatch(keys[0]!.user_key, /user-abc/);
   });
 
-  it('npm run report shows counts, least helpful topics, unanswered questions and topics never asked', () => {
+  it('npm run report shows counts, least helpful topics, unanswered questions and topics never asked', async () => {
     const store = new SqliteRecordStore(file);
-    for (let index = 0; index < 3; index++) store.recordFeedback('sextortion', 'not-helpful', 'teams', '2026-11-24');
-    store.recordFeedback('county-lines', 'helpful', 'slack', '2026-11-24');
-    store.recordQuestion('answer', 'county-lines', 'slack', '2026-11-24');
-    store.recordQuestion('fallback', null, 'teams', '2026-11-24');
-    store.recordUnanswered('how do I book the minibus for [name]', 'fallback', 'teams', '2026-11-24', '2027-02-22');
-    store.close();
+    for (let index = 0; index < 3; index++) await store.recordFeedback('sextortion', 'not-helpful', 'teams', '2026-11-24');
+    await store.recordFeedback('county-lines', 'helpful', 'slack', '2026-11-24');
+    await store.recordQuestion('answer', 'county-lines', 'slack', '2026-11-24');
+    await store.recordQuestion('fallback', null, 'teams', '2026-11-24');
+    await store.recordUnanswered('how do I book the minibus for [name]', 'fallback', 'teams', '2026-11-24', '2027-02-22');
+    await store.close();
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/report.ts'], {
       cwd: projectRoot,
       env: { ...process.env, DATA_DIR: directory, RECORD_UNANSWERED: 'on' },

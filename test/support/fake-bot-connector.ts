@@ -6,6 +6,8 @@ export interface RecordedRequest {
   method: string;
   path: string;
   body: unknown;
+  /** The client's port: requests with the same one came over the same (kept-alive) connection. */
+  clientPort: number;
 }
 
 /**
@@ -14,14 +16,25 @@ export interface RecordedRequest {
  */
 export class FakeBotConnector {
   readonly requests: RecordedRequest[] = [];
+  /** When set, calls it matches get 503, as a connector in trouble answers (they are still recorded). */
+  refuse: ((request: RecordedRequest) => boolean) | undefined;
+  /** When set, every answer waits this long first, as a slow connector would. */
+  delayMs = 0;
   private server: Server | undefined;
   private waiters: Array<() => void> = [];
 
   async start(): Promise<string> {
     this.server = createServer(async (request, response) => {
       const body = await readBody(request);
-      this.requests.push({ method: request.method ?? '', path: request.url ?? '', body });
+      const recorded = { method: request.method ?? '', path: request.url ?? '', body, clientPort: request.socket.remotePort ?? 0 };
+      this.requests.push(recorded);
       for (const wake of this.waiters.splice(0)) wake();
+      if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+      if (this.refuse?.(recorded)) {
+        response.writeHead(503, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ error: { code: 'ServiceUnavailable', message: 'refused by the test' } }));
+        return;
+      }
       // restify, loaded in the same process, patches ServerResponse so writeHead() no longer chains.
       if (request.method === 'GET') {
         response.writeHead(200, { 'content-type': 'image/png' });
@@ -44,6 +57,8 @@ export class FakeBotConnector {
 
   reset(): void {
     this.requests.length = 0;
+    this.refuse = undefined;
+    this.delayMs = 0;
   }
 
   /** Messages (not typing indicators) the bot posted. */

@@ -24,7 +24,7 @@ export async function startTestApp(
   const knowledge = process.env.KNOWLEDGE_DIR ? { KNOWLEDGE_DIR: process.env.KNOWLEDGE_DIR } : {};
   const dataDirectory = mkdtempSync(join(tmpdir(), 'safeguarding-data-'));
   const config = readConfig({ PORT: '0', HOST: '127.0.0.1', PLAYGROUND: 'off', DATA_DIR: dataDirectory, ...knowledge, ...environment });
-  const app = buildApp(config, { logger, ...dependencies });
+  const app = await buildApp(config, { logger, ...dependencies });
   const { port } = await app.start();
   return {
     app,

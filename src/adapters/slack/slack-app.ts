@@ -1,4 +1,4 @@
-import { App, type Authorize, HTTPReceiver, type RespondFn } from '@slack/bolt';
+import { App, HTTPReceiver, type RespondFn } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { SlackSettings } from '../../config.js';
 import type { ConversationHandler, TurnContext } from '../../conversation/conversation-handler.js';
@@ -37,7 +37,19 @@ interface MessageLikeEvent {
 export function createSlackSide(settings: SlackSettings, conversation: ConversationHandler, engine: Engine, logger: Logger): SlackSide {
   const socketMode = Boolean(settings.appToken);
   const slackLogger = boltLogger(logger);
-  const clientOptions = settings.apiUrl ? { slackApiUrl: settings.apiUrl.endsWith('/') ? settings.apiUrl : `${settings.apiUrl}/` } : {};
+  // Every call to Slack (Web API and response_url) is bounded, and retried only briefly: an answer
+  // that cannot be delivered in a few seconds is no use, and a stop must not wait on it.
+  const clientOptions = {
+    ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl.endsWith('/') ? settings.apiUrl : `${settings.apiUrl}/` } : {}),
+    timeout: slackCallTimeoutMs,
+    retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 1000 },
+    fetch: boundedFetch,
+  };
+  const identity = new BotIdentity(
+    new WebClient(settings.botToken, { ...clientOptions, retryConfig: { retries: 0 }, logger: slackLogger }),
+    logger,
+  );
+  const inFlight = new Set<Promise<unknown>>();
   const receiver = socketMode
     ? undefined
     : new HTTPReceiver({
@@ -49,7 +61,11 @@ export function createSlackSide(settings: SlackSettings, conversation: Conversat
 
   const app = new App({
     ...(receiver ? { receiver } : { socketMode: true, appToken: settings.appToken, signingSecret: settings.signingSecret }),
-    authorize: resilientAuthorize(settings.botToken, new WebClient(settings.botToken, { ...clientOptions, logger: slackLogger }), logger),
+    // Never waits on Slack: the token is known, and the bot's own ids are learnt in the background.
+    authorize: async () => {
+      identity.learnSoon();
+      return { botToken: settings.botToken, ...identity.known };
+    },
     clientOptions,
     logger: slackLogger,
   });
@@ -60,8 +76,11 @@ export function createSlackSide(settings: SlackSettings, conversation: Conversat
     ...(userId ? { userId: `${teamId ?? ''}:${userId}` } : {}),
   });
   const safely = async (what: string, work: () => Promise<void>, onFailure: (safety: SlackMessage) => Promise<unknown>) => {
+    // Kept until done, so a stop waits for answers still on their way to Slack.
+    const running = work();
+    inFlight.add(running);
     try {
-      await work();
+      await running;
     } catch (error) {
       logger.error({ event: 'slack-handler-error', handler: what, err: errorSummary(error) }, 'a Slack handler failed');
       try {
@@ -69,22 +88,24 @@ export function createSlackSide(settings: SlackSettings, conversation: Conversat
       } catch (sendError) {
         logger.error({ event: 'slack-safety-reply-failed', err: errorSummary(sendError) }, 'could not send the safety message');
       }
+    } finally {
+      inFlight.delete(running);
     }
   };
 
-  // Any slash command configured for the app (normally /safeguarding): answered in the acknowledgement, only to the asker.
+  // Any slash command configured for the app (normally /safeguarding): acknowledged at once, whatever
+  // Slack's API or the record store are doing, then answered through response_url, only to the asker.
   app.command(/^\/.+/, async ({ command, ack, respond }) => {
-    let acknowledged = false;
+    await ack();
     await safely(
       'command',
       async () => {
         const text = slackQuestionText(command.text);
         const asker = turn(false, command.team_id, command.user_id);
-        const reply = text ? conversation.text(text, asker) : conversation.welcome(asker);
-        acknowledged = true;
-        await ack({ response_type: 'ephemeral', ...renderBlockKit(reply) });
+        const reply = text ? await conversation.text(text, asker) : await conversation.welcome(asker);
+        await respond({ response_type: 'ephemeral', ...renderBlockKit(reply) });
       },
-      (safety) => (acknowledged ? respond({ response_type: 'ephemeral', ...safety }) : ack({ response_type: 'ephemeral', ...safety })),
+      (safety) => respond({ response_type: 'ephemeral', ...safety }),
     );
   });
 
@@ -98,10 +119,10 @@ export function createSlackSide(settings: SlackSettings, conversation: Conversat
         const shared = mention.channel_type !== 'im';
         const asker = turn(shared, (body as { team_id?: string }).team_id, mention.user);
         const dmUrl = directMessageUrl((body as { api_app_id?: string }).api_app_id, (body as { team_id?: string }).team_id);
-        if (hasFiles(mention)) await post(renderBlockKit(conversation.attachments(asker)));
+        if (hasFiles(mention)) await post(renderBlockKit(await conversation.attachments(asker)));
         const text = slackQuestionText(mention.text);
         if (!text && hasFiles(mention)) return;
-        const reply = conversation.text(text, asker);
+        const reply = await conversation.text(text, asker);
         await post(renderBlockKit({ ...reply, privacyWarning: false }));
         if (reply.privacyWarning && mention.user) {
           // The reminder goes only to the person who wrote the message.
@@ -126,10 +147,10 @@ export function createSlackSide(settings: SlackSettings, conversation: Conversat
       'direct-message',
       async () => {
         const asker = turn(false, (body as { team_id?: string }).team_id, message.user);
-        if (hasFiles(message)) await post(renderBlockKit(conversation.attachments(asker)));
+        if (hasFiles(message)) await post(renderBlockKit(await conversation.attachments(asker)));
         const text = slackQuestionText(message.text);
         if (!text && hasFiles(message)) return;
-        await post(renderBlockKit(conversation.text(text, asker)));
+        await post(renderBlockKit(await conversation.text(text, asker)));
       },
       post,
     );
@@ -166,6 +187,7 @@ export function createSlackSide(settings: SlackSettings, conversation: Conversat
   return {
     receiver,
     async start() {
+      identity.learnSoon();
       if (socketMode) {
         await app.start();
         logger.info({ event: 'slack-on', mode: 'socket' }, 'Slack is on in Socket Mode.');
@@ -175,6 +197,7 @@ export function createSlackSide(settings: SlackSettings, conversation: Conversat
     },
     async stop() {
       if (socketMode) await app.stop();
+      await Promise.allSettled([...inFlight]);
     },
   };
 }
@@ -199,21 +222,42 @@ async function answerButton(
   await respond({ response_type: 'ephemeral', replace_original: false, ...message });
 }
 
+const slackCallTimeoutMs = 5000;
+
+/** fetch with a time limit, for Bolt's respond(), which would otherwise wait as long as the socket does. */
+const boundedFetch: typeof fetch = (input, init) =>
+  fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(slackCallTimeoutMs) });
+
 /**
- * Finds the bot's own ids with auth.test once; if that fails (an unreachable API, a stand-in
- * without auth.test) the bot still answers, relying on its own checks to ignore bot messages.
+ * The bot's own user and bot ids, from auth.test, which Bolt uses to ignore the bot's own
+ * messages. They are learnt in the background and nothing waits for them: with Slack's API out of
+ * reach the bot still acknowledges and answers (its own handlers ignore bot messages anyway).
+ * After a failure it tries again at most once a minute.
  */
-function resilientAuthorize(botToken: string, client: WebClient, logger: Logger): Authorize<boolean> {
-  let identity: Promise<{ botId?: string; botUserId?: string }> | undefined;
-  return async () => {
-    identity ??= client.auth
+class BotIdentity {
+  known: { botId?: string; botUserId?: string } = {};
+  private learning = false;
+  private lastTry = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly client: WebClient,
+    private readonly logger: Logger,
+  ) {}
+
+  learnSoon(): void {
+    if (this.known.botUserId || this.learning || performance.now() - this.lastTry < 60_000) return;
+    this.learning = true;
+    this.lastTry = performance.now();
+    this.client.auth
       .test()
-      .then((result) => ({ ...(result.bot_id ? { botId: result.bot_id } : {}), ...(result.user_id ? { botUserId: result.user_id } : {}) }))
+      .then((result) => {
+        this.known = { ...(result.bot_id ? { botId: result.bot_id } : {}), ...(result.user_id ? { botUserId: result.user_id } : {}) };
+      })
       .catch((error: unknown) => {
-        logger.warn({ event: 'slack-auth-test-failed', err: errorSummary(error) }, 'auth.test failed; continuing without the bot ids');
-        identity = undefined;
-        return {};
+        this.logger.warn({ event: 'slack-auth-test-failed', err: errorSummary(error) }, 'auth.test failed; answering without the bot ids');
+      })
+      .finally(() => {
+        this.learning = false;
       });
-    return { botToken, ...(await identity) };
-  };
+  }
 }

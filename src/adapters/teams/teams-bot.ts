@@ -22,7 +22,7 @@ export class SafeguardingTeamsBot extends TeamsActivityHandler {
 
     this.onMembersAdded(async (context, next) => {
       const botWasAdded = (context.activity.membersAdded ?? []).some((member) => member.id === context.activity.recipient.id);
-      if (botWasAdded) await this.send(context, this.conversation.welcome(this.turnFor(context)));
+      if (botWasAdded) await this.send(context, await this.conversation.welcome(this.turnFor(context)));
       await next();
     });
   }
@@ -37,8 +37,8 @@ export class SafeguardingTeamsBot extends TeamsActivityHandler {
     const shared = isSharedConversation(activity);
     const turn = this.turnFor(context);
 
+    // No typing indicator: answers take well under a second, and a refused side call must not cost the answer.
     if (activity.value !== undefined && activity.value !== null) {
-      await this.showTyping(context);
       await this.send(context, await this.conversation.action(activity.value, turn));
       return;
     }
@@ -47,9 +47,8 @@ export class SafeguardingTeamsBot extends TeamsActivityHandler {
 
     const attachments = userAttachments(activity);
     const text = questionText(activity);
-    await this.showTyping(context);
-    if (attachments.length > 0) await this.send(context, this.conversation.attachments(turn));
-    if (text || attachments.length === 0) await this.send(context, this.conversation.text(text, turn));
+    if (attachments.length > 0) await this.send(context, await this.conversation.attachments(turn));
+    if (text || attachments.length === 0) await this.send(context, await this.conversation.text(text, turn));
   }
 
   private turnFor(context: TurnContext): ConversationTurn {
@@ -60,10 +59,6 @@ export class SafeguardingTeamsBot extends TeamsActivityHandler {
       shared: isSharedConversation(activity),
       ...(userId ? { userId } : {}),
     };
-  }
-
-  private async showTyping(context: TurnContext): Promise<void> {
-    await context.sendActivity({ type: ActivityTypes.Typing });
   }
 
   private async send(context: TurnContext, reply: Reply): Promise<void> {

@@ -1,0 +1,48 @@
+import type { RecordStore, StoreReport } from '../storage/record-store.js';
+import type { Metrics } from './metrics.js';
+
+/** A record store whose failures are counted for /metrics, then passed on unchanged. */
+export class MeasuredRecordStore implements RecordStore {
+  constructor(
+    private readonly store: RecordStore,
+    private readonly metrics: Metrics,
+  ) {}
+
+  get kind(): string {
+    return this.store.kind;
+  }
+
+  recordFeedback(...args: Parameters<RecordStore['recordFeedback']>): Promise<void> {
+    return this.counted('recordFeedback', () => this.store.recordFeedback(...args));
+  }
+  recordQuestion(...args: Parameters<RecordStore['recordQuestion']>): Promise<void> {
+    return this.counted('recordQuestion', () => this.store.recordQuestion(...args));
+  }
+  recordUnanswered(...args: Parameters<RecordStore['recordUnanswered']>): Promise<void> {
+    return this.counted('recordUnanswered', () => this.store.recordUnanswered(...args));
+  }
+  getArea(...args: Parameters<RecordStore['getArea']>): ReturnType<RecordStore['getArea']> {
+    return this.counted('getArea', () => this.store.getArea(...args));
+  }
+  setArea(...args: Parameters<RecordStore['setArea']>): Promise<void> {
+    return this.counted('setArea', () => this.store.setArea(...args));
+  }
+  pruneExpired(today: string): Promise<number> {
+    return this.counted('pruneExpired', () => this.store.pruneExpired(today));
+  }
+  report(): Promise<StoreReport> {
+    return this.counted('report', () => this.store.report());
+  }
+  close(): Promise<void> {
+    return this.store.close();
+  }
+
+  private async counted<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      this.metrics.storeFailed(this.store.kind, operation);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,189 @@
+import pg from 'pg';
+import type { FeedbackVerdict } from '../conversation/card-action.js';
+import type { Platform } from '../conversation/platform.js';
+import type { AnswerKind, WorkArea } from '../engine/index.js';
+import { maxUnansweredLength, type RecordStore, type StoreReport } from './record-store.js';
+
+/**
+ * Each step brings an older database up to the next version; the table safeguarding_schema_version
+ * says where it is. The tables match the SQLite store's, so both answer the same contract.
+ */
+const migrations: string[] = [
+  `CREATE TABLE feedback (
+     id BIGSERIAL PRIMARY KEY,
+     day TEXT NOT NULL,
+     platform TEXT NOT NULL,
+     topic_id TEXT NOT NULL,
+     verdict TEXT NOT NULL CHECK (verdict IN ('helpful', 'not-helpful'))
+   );
+   CREATE INDEX feedback_topic ON feedback (topic_id);
+   CREATE TABLE question_counts (
+     day TEXT NOT NULL,
+     platform TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     topic_id TEXT NOT NULL DEFAULT '',
+     count INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (day, platform, kind, topic_id)
+   );
+   CREATE TABLE area_preferences (
+     user_key TEXT PRIMARY KEY,
+     area TEXT NOT NULL CHECK (area IN ('derby-city', 'derbyshire')),
+     updated_day TEXT NOT NULL
+   );
+   CREATE TABLE unanswered (
+     id BIGSERIAL PRIMARY KEY,
+     day TEXT NOT NULL,
+     platform TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     redacted_text TEXT NOT NULL,
+     expires_day TEXT NOT NULL
+   );
+   CREATE INDEX unanswered_expiry ON unanswered (expires_day);`,
+];
+
+/** Any fixed number: instances starting together take this lock so only one of them migrates. */
+const migrationLockId = 7_150_212;
+
+export interface PostgresOptions {
+  /** Connections this instance may hold (several instances share the server's limit). */
+  poolSize?: number;
+  /** How long to wait for a connection or a query before giving up (ms). */
+  timeoutMs?: number;
+  /** Create and migrate the tables when opened (the bot does; the report only reads). */
+  migrate?: boolean;
+  /** Errors on idle connections (a server restart, a network cut); the pool replaces the connection. */
+  onIdleError?: (error: Error) => void;
+}
+
+/**
+ * The record store in PostgreSQL, for several bot instances behind a load balancer: they all see
+ * each other's area choices, feedback and counts. Open it with PostgresRecordStore.open(), which
+ * connects, and creates and migrates the tables.
+ */
+export class PostgresRecordStore implements RecordStore {
+  readonly kind = 'postgres';
+  private closed = false;
+
+  private constructor(private readonly pool: pg.Pool) {}
+
+  static async open(connectionString: string, options: PostgresOptions = {}): Promise<PostgresRecordStore> {
+    const timeoutMs = options.timeoutMs ?? 3000;
+    const pool = new pg.Pool({
+      connectionString,
+      max: options.poolSize ?? 5,
+      connectionTimeoutMillis: timeoutMs,
+      query_timeout: timeoutMs,
+      idleTimeoutMillis: 30_000,
+      application_name: 'safeguarding-assistant',
+    });
+    pool.on('error', (error) => options.onIdleError?.(error));
+    const store = new PostgresRecordStore(pool);
+    try {
+      if (options.migrate ?? true) await store.migrate();
+      else await pool.query('SELECT 1');
+    } catch (error) {
+      await pool.end().catch(() => {});
+      throw error;
+    }
+    return store;
+  }
+
+  async recordFeedback(topicId: string, verdict: FeedbackVerdict, platform: Platform, day: string): Promise<void> {
+    await this.pool.query('INSERT INTO feedback (day, platform, topic_id, verdict) VALUES ($1, $2, $3, $4)', [
+      day,
+      platform,
+      topicId,
+      verdict,
+    ]);
+  }
+
+  async recordQuestion(kind: AnswerKind, topicId: string | null, platform: Platform, day: string): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO question_counts (day, platform, kind, topic_id, count) VALUES ($1, $2, $3, $4, 1)
+       ON CONFLICT (day, platform, kind, topic_id) DO UPDATE SET count = question_counts.count + 1`,
+      [day, platform, kind, topicId ?? ''],
+    );
+  }
+
+  async recordUnanswered(redactedText: string, kind: AnswerKind, platform: Platform, day: string, expiresDay: string): Promise<void> {
+    await this.pool.query('INSERT INTO unanswered (day, platform, kind, redacted_text, expires_day) VALUES ($1, $2, $3, $4, $5)', [
+      day,
+      platform,
+      kind,
+      redactedText.slice(0, maxUnansweredLength),
+      expiresDay,
+    ]);
+  }
+
+  async getArea(userKey: string): Promise<WorkArea | undefined> {
+    const result = await this.pool.query<{ area: WorkArea }>('SELECT area FROM area_preferences WHERE user_key = $1', [userKey]);
+    return result.rows[0]?.area;
+  }
+
+  async setArea(userKey: string, area: WorkArea, day: string): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO area_preferences (user_key, area, updated_day) VALUES ($1, $2, $3)
+       ON CONFLICT (user_key) DO UPDATE SET area = excluded.area, updated_day = excluded.updated_day`,
+      [userKey, area, day],
+    );
+  }
+
+  async pruneExpired(today: string): Promise<number> {
+    const result = await this.pool.query('DELETE FROM unanswered WHERE expires_day < $1', [today]);
+    return result.rowCount ?? 0;
+  }
+
+  async report(): Promise<StoreReport> {
+    // Sums come back as bigint (text in node-postgres) unless cast; COLLATE "C" orders ties as SQLite does.
+    const [byKind, byTopic, feedback, unanswered] = await Promise.all([
+      this.pool.query('SELECT kind, SUM(count)::int AS count FROM question_counts GROUP BY kind ORDER BY count DESC, kind COLLATE "C"'),
+      this.pool.query(
+        `SELECT topic_id AS "topicId", SUM(count)::int AS count FROM question_counts WHERE topic_id <> ''
+         GROUP BY topic_id ORDER BY count DESC, topic_id COLLATE "C"`,
+      ),
+      this.pool.query(
+        `SELECT topic_id AS "topicId",
+                COUNT(*) FILTER (WHERE verdict = 'helpful')::int AS helpful,
+                COUNT(*) FILTER (WHERE verdict = 'not-helpful')::int AS "notHelpful"
+         FROM feedback GROUP BY topic_id ORDER BY topic_id COLLATE "C"`,
+      ),
+      this.pool.query(
+        `SELECT redacted_text AS text, COUNT(*)::int AS count, MAX(day) AS "lastDay" FROM unanswered
+         GROUP BY redacted_text ORDER BY count DESC, "lastDay" DESC, redacted_text COLLATE "C" LIMIT 50`,
+      ),
+    ]);
+    return {
+      questionsByKind: byKind.rows,
+      questionsByTopic: byTopic.rows,
+      feedbackByTopic: feedback.rows,
+      unanswered: unanswered.rows,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  private async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Held until COMMIT: a second instance starting at the same moment waits, then finds the work done.
+      await client.query('SELECT pg_advisory_xact_lock($1)', [migrationLockId]);
+      await client.query('CREATE TABLE IF NOT EXISTS safeguarding_schema_version (version INTEGER NOT NULL)');
+      const { rows } = await client.query<{ version: number }>('SELECT version FROM safeguarding_schema_version');
+      const current = rows[0]?.version ?? 0;
+      if (rows.length === 0) await client.query('INSERT INTO safeguarding_schema_version (version) VALUES (0)');
+      for (let version = current; version < migrations.length; version++) await client.query(migrations[version]!);
+      if (current < migrations.length) await client.query('UPDATE safeguarding_schema_version SET version = $1', [migrations.length]);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
