@@ -84,12 +84,20 @@ export function readRiskModel(directory: string): RiskModelWeights {
     offset += length * bytesPer;
     return view;
   };
+  // Feature weights are stored as int16 times one scale per array: half the size, far finer than any decision needs.
+  const takeQuantised = (count: number): Float32Array => {
+    const scale = take((b, o, l) => new Float32Array(b, o, l), 1, 4)[0]!;
+    const stored = take((b, o, l) => new Int16Array(b, o, l), align2(count), 2);
+    const weights = new Float32Array(count);
+    for (let index = 0; index < count; index++) weights[index] = stored[index]! * scale;
+    return weights;
+  };
   const members = header.layout.members.map(
     ({ windowFeatureCount, messageFeatureCount }): RiskMemberWeights => ({
       windowFeatureIds: take((b, o, l) => new Uint32Array(b, o, l), windowFeatureCount, 4),
-      windowFeatureWeights: take((b, o, l) => new Float32Array(b, o, l), windowFeatureCount, 4),
+      windowFeatureWeights: takeQuantised(windowFeatureCount),
       messageFeatureIds: take((b, o, l) => new Uint32Array(b, o, l), messageFeatureCount, 4),
-      messageFeatureWeights: take((b, o, l) => new Float32Array(b, o, l), messageFeatureCount, 4),
+      messageFeatureWeights: takeQuantised(messageFeatureCount),
       wordRowScales: take((b, o, l) => new Float32Array(b, o, l), vocabularySize, 4),
       hiddenBias: take((b, o, l) => new Float32Array(b, o, l), hidden, 4),
       hiddenOut: take((b, o, l) => new Float32Array(b, o, l), hidden, 4),
@@ -110,6 +118,19 @@ export function readRiskModel(directory: string): RiskModelWeights {
 }
 
 const align4 = (length: number) => Math.ceil(length / 4) * 4;
+const align2 = (length: number) => Math.ceil(length / 2) * 2;
+
+/** A scale and the weights as int16 multiples of it, padded to a 4-byte boundary. */
+function quantised(weights: Float32Array): Uint8Array[] {
+  let largest = 0;
+  for (const value of weights) largest = Math.max(largest, Math.abs(value));
+  const scale = largest / 32767 || 1;
+  const stored = new Int16Array(align2(weights.length));
+  weights.forEach((value, index) => {
+    stored[index] = Math.round(value / scale);
+  });
+  return [new Uint8Array(new Float32Array([scale]).buffer), new Uint8Array(stored.buffer)];
+}
 
 /** Lays the numbers out as readRiskModel expects them (used by the trainer). */
 export function encodeRiskModelWeights(members: readonly RiskMemberWeights[]): Buffer {
@@ -118,9 +139,9 @@ export function encodeRiskModelWeights(members: readonly RiskMemberWeights[]): B
   for (const member of members) {
     parts.push(
       bytesOf(member.windowFeatureIds),
-      bytesOf(member.windowFeatureWeights),
+      ...quantised(member.windowFeatureWeights),
       bytesOf(member.messageFeatureIds),
-      bytesOf(member.messageFeatureWeights),
+      ...quantised(member.messageFeatureWeights),
       bytesOf(member.wordRowScales),
       bytesOf(member.hiddenBias),
       bytesOf(member.hiddenOut),

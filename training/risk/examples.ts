@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { normaliseInput } from '../../src/engine/input-normaliser.js';
+import type { RiskModel } from '../../src/engine/risk/risk-model.js';
 import { tokenise } from '../../src/engine/text-normaliser.js';
 import { framedCopy, noisyCopy } from './augment.js';
 import type { LabelledMessage } from './corpus.js';
@@ -31,4 +32,9 @@ export function trainingExamples(messages: readonly LabelledMessage[], random: (
       { tokens: readWords(noisyCopy(framedCopy(message.text, random, moreOpenings), random)), label },
     ] as TrainingExample[];
   });
+}
+
+/** The model's probability for a message, reading it as the engine does. */
+export function score(model: RiskModel, text: string): number {
+  return model.score(readWords(text)).probability;
 }

@@ -7,7 +7,7 @@ import { type LabelledMessage, readMessages, riskCorpusDirectory } from './corpu
  * Splits newly written corpus files (the JSON Lines files in a folder) into train, dev and test:
  * 70/15/15 by a hash of each message's text, so the split does not depend on file order.
  *
- *   npx tsx training/risk/split-corpus.ts <folder>              into train/ and dev/ only
+ *   npx tsx training/risk/split-corpus.ts <folder>              80/20 into train/ and dev/ only
  *   npx tsx training/risk/split-corpus.ts <folder> --with-test  also into test/ (done once, when the test split was made)
  *
  * The test split is frozen: after it was made, new material goes to train and dev only, and CI
@@ -29,7 +29,7 @@ for (const name of readdirSync(incoming)
   for (const message of messages) {
     const share = shareOf(message.text);
     if (withTest && share >= 0.85) parts.test.push(message);
-    else if (share >= 0.7) parts.dev.push(message);
+    else if (share >= (withTest ? 0.7 : 0.8)) parts.dev.push(message);
     else parts.train.push(message);
   }
   for (const [split, list] of Object.entries(parts)) {

@@ -40,22 +40,38 @@ export function figuresAt(scored: readonly Scored[], thresholds: Thresholds): Ba
 }
 
 /**
- * The highest thresholds that still reach the recall targets on the given (dev) messages: the
- * emergency band's, then the possible band's (emergency or possible). Higher thresholds mean fewer
- * false alarms, so the highest that keeps recall is the one to take.
+ * The thresholds, chosen on the given (dev) messages:
+ * - emergency: the lowest threshold whose false-emergency rate stays within the budget (the most
+ *   emergencies caught for the false alarms the budget allows);
+ * - possible: the highest threshold at which emergency-or-possible still reaches its recall target
+ *   (the fewest "is a child in danger?" questions that still leave no emergency unflagged).
  */
-export function chooseThresholds(scored: readonly Scored[], targets: { emergency: number; possible: number }): Thresholds {
+export function chooseThresholds(scored: readonly Scored[], targets: ThresholdTargets): Thresholds {
+  const others = scored.filter((item) => !item.emergency && !item.signalled).map((item) => item.probability);
+  const otherCount = scored.filter((item) => !item.emergency).length;
+  const signalledOthers = otherCount - others.length;
+  // Allowed false alarms from the model, after those the deciding signals raise.
+  const allowed = Math.max(0, Math.floor(targets.falseEmergencyBudget * otherCount + 1e-9) - signalledOthers);
+  const descending = [...others].sort((a, b) => b - a);
+  // Just above the (allowed + 1)-th highest non-emergency: at most `allowed` of them reach it.
+  const emergency = allowed < descending.length ? Math.min(1, nextUp(descending[allowed]!)) : 0;
+
   const emergencies = scored.filter((item) => item.emergency && !item.signalled).map((item) => item.probability);
   const total = scored.filter((item) => item.emergency).length;
-  const signalledCount = total - emergencies.length;
-  const highestReaching = (target: number): number => {
-    const sorted = [...emergencies].sort((a, b) => b - a);
-    // Emergencies the model must catch so that, with the signals, the share caught reaches the target.
-    const needed = Math.max(0, Math.ceil(target * total - 1e-9) - signalledCount);
-    if (needed === 0) return 1;
-    return sorted[Math.min(needed, sorted.length) - 1]!;
-  };
-  const emergency = highestReaching(targets.emergency);
-  const possible = Math.min(emergency, highestReaching(targets.possible));
-  return { emergency, possible };
+  const needed = Math.max(0, Math.ceil(targets.possibleRecall * total - 1e-9) - (total - emergencies.length));
+  const sorted = [...emergencies].sort((a, b) => b - a);
+  const possibleAt = needed === 0 ? 1 : sorted[Math.min(needed, sorted.length) - 1]!;
+  return { emergency, possible: Math.min(emergency, possibleAt) };
+}
+
+export interface ThresholdTargets {
+  /** Share of non-emergencies the emergency band may take. */
+  falseEmergencyBudget: number;
+  /** Share of emergencies the emergency and possible bands together must take. */
+  possibleRecall: number;
+}
+
+/** The smallest double above the value, so that a threshold set there excludes the value itself. */
+function nextUp(value: number): number {
+  return value + Math.max(Number.EPSILON, Math.abs(value) * Number.EPSILON);
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { RiskModel } from '../../src/engine/risk/risk-model.js';
 import { type LabelledMessage, readSplit } from './corpus.js';
-import { readWords, trainingExamples } from './examples.js';
+import { readWords, score, trainingExamples } from './examples.js';
 import { assembleModel, RiskTrainer, seededRandom, type TrainingSettings } from './risk-trainer.js';
 import { loadWordVectors } from './word-vectors.js';
 
@@ -63,7 +63,7 @@ for (const change of grid) {
       }),
     );
     for (const message of pool.filter((item) => foldOf(item) === fold)) {
-      scored.push({ emergency: message.label === 'emergency', p: model.score(readWords(message.text)).probability });
+      scored.push({ emergency: message.label === 'emergency', p: score(model, message.text) });
     }
   }
   console.log(`${JSON.stringify(change)}: ${separation(scored)}`);

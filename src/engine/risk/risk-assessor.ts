@@ -15,7 +15,7 @@ export interface RiskAssessment {
 /**
  * Decides the risk band: the deciding signals (precise rules an editor can read) OR the learned
  * model, which generalises to words nobody listed. The model's two thresholds were set on the dev
- * split for recall (see models/risk-model.md). The other signals name the danger.
+ * split (see models/risk-model.md). The other signals name the danger.
  */
 export class RiskAssessor {
   constructor(

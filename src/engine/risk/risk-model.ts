@@ -1,5 +1,6 @@
 import type { RiskMemberWeights, RiskModelHeader, RiskModelWeights } from '../../knowledge/risk-model-file.js';
 import {
+  featureHashBits,
   messageFeatureScale,
   messagePairFeature,
   messageWordFeature,
@@ -9,11 +10,10 @@ import {
   type SparseFeatures,
 } from './risk-features.js';
 
+/** A word's own weights in one member: in the window (the word and its character n-grams) and in the message. */
 interface CachedWord {
   window: number;
   message: number;
-  /** Row of the word's distilled vector, or -1. */
-  row: number;
 }
 
 const wordCacheLimit = 50_000;
@@ -31,16 +31,16 @@ export interface RiskScore {
  */
 export class RiskModel {
   private readonly members: RiskMember[];
+  private readonly rowOfWord = new Map<string, number>();
 
   constructor(private readonly weights: RiskModelWeights) {
     const { header } = weights;
     if (header.layout.wordRowWidth !== 2 * header.hidden + 2)
       throw new Error('risk model: word rows do not match the hidden layer; retrain it.');
-    const rowOfWord = new Map<string, number>();
     header.vocabulary.split(' ').forEach((word, row) => {
-      if (word) rowOfWord.set(word, row);
+      if (word) this.rowOfWord.set(word, row);
     });
-    this.members = weights.members.map((member) => new RiskMember(header, member, rowOfWord));
+    this.members = weights.members.map((member) => new RiskMember(header, member));
   }
 
   get thresholds(): { emergency: number; possible: number } {
@@ -49,22 +49,52 @@ export class RiskModel {
 
   score(tokens: readonly string[]): RiskScore {
     if (tokens.length === 0) return { probability: 0, weighedMost: [] };
+    const reading = this.read(tokens);
     let total = 0;
     let mostWorried: MemberScore | undefined;
     for (const member of this.members) {
-      const scored = member.score(tokens);
+      const scored = member.score(tokens, reading);
       total += scored.logit;
       if (!mostWorried || scored.logit > mostWorried.logit) mostWorried = scored;
     }
     const logit = total / this.members.length;
     // The words come from the most worried member: the one whose reading most explains the alarm.
-    return { probability: 1 / (1 + Math.exp(-logit)), weighedMost: mostWorried?.weighedMost ?? [] };
+    return { probability: 1 / (1 + Math.exp(-logit)), weighedMost: mostWorried?.explain() ?? [] };
   }
+
+  /** What every member needs of the message and is the same for all: word pairs hashed, vector rows, windows. */
+  private read(tokens: readonly string[]): Reading {
+    const count = tokens.length;
+    const pairs = new Int32Array(count).fill(-1);
+    const messagePairs = new Int32Array(count).fill(-1);
+    const rows = new Int32Array(count);
+    for (let index = 0; index < count; index++) {
+      const word = tokens[index]!;
+      const next = tokens[index + 1];
+      if (next !== undefined) {
+        pairs[index] = pairFeature(word, next);
+        messagePairs[index] = messagePairFeature(word, next);
+      }
+      rows[index] = this.rowOfWord.get(word) ?? -1;
+    }
+    const { windowWords, windowStride } = this.weights.header;
+    return { pairs, messagePairs, rows, windows: readingWindows(count, windowWords, windowStride) };
+  }
+}
+
+interface Reading {
+  /** Hashed feature of each word and the next (-1 for the last word), for the window and the message. */
+  pairs: Int32Array;
+  messagePairs: Int32Array;
+  /** Row of each word's distilled vector, or -1. */
+  rows: Int32Array;
+  windows: Array<[number, number]>;
 }
 
 interface MemberScore {
   logit: number;
-  weighedMost: string[];
+  /** The words that weighed most in the winning window; worked out only when asked. */
+  explain(): string[];
 }
 
 /**
@@ -77,13 +107,18 @@ class RiskMember {
   private readonly windowWeights: SparseWeights;
   private readonly messageWeights: SparseWeights;
   private readonly wordCache = new Map<string, CachedWord>();
+  private scratch = {
+    wordWeight: new Float64Array(0),
+    weightSums: new Float64Array(1),
+    sums: new Float64Array(0),
+    withVector: new Int32Array(1),
+  };
   private readonly hidden: number;
   private readonly rowWidth: number;
 
   constructor(
-    private readonly header: RiskModelHeader,
+    header: RiskModelHeader,
     private readonly weights: RiskMemberWeights,
-    private readonly rowOfWord: ReadonlyMap<string, number>,
   ) {
     this.hidden = header.hidden;
     this.rowWidth = header.layout.wordRowWidth;
@@ -91,36 +126,34 @@ class RiskMember {
     this.messageWeights = new SparseWeights(weights.messageFeatureIds, weights.messageFeatureWeights);
   }
 
-  score(tokens: readonly string[]): MemberScore {
+  score(tokens: readonly string[], reading: Reading): MemberScore {
     const count = tokens.length;
+    const { pairs, messagePairs, rows } = reading;
     const { hidden, rowWidth } = this;
     const { wordRows, wordRowScales, hiddenBias, hiddenOut } = this.weights;
 
     // Each word's own weight wherever its window falls, and running sums of it and of the word rows,
     // so that any window costs the same however long the message is.
-    const wordWeight = new Float64Array(count);
-    const weightSums = new Float64Array(count + 1);
-    const sums = new Float64Array((count + 1) * rowWidth);
-    const withVector = new Int32Array(count + 1);
-    const rows = new Int32Array(count).fill(-1);
+    const { wordWeight, weightSums, sums, withVector } = this.scratchFor(count);
     let messageScore = 0;
     for (let index = 0; index < count; index++) {
-      const word = tokens[index]!;
-      const next = tokens[index + 1];
-      const cached = this.cachedWord(word);
-      wordWeight[index] = cached.window + (next === undefined ? 0 : this.windowWeights.get(pairFeature(word, next)));
+      const cached = this.cachedWord(tokens[index]!);
+      const pair = pairs[index]!;
+      wordWeight[index] = cached.window + (pair < 0 ? 0 : this.windowWeights.get(pair));
       weightSums[index + 1] = weightSums[index]! + wordWeight[index]!;
-      messageScore += cached.message + (next === undefined ? 0 : this.messageWeights.get(messagePairFeature(word, next)));
+      const messagePair = messagePairs[index]!;
+      messageScore += cached.message + (messagePair < 0 ? 0 : this.messageWeights.get(messagePair));
 
       const base = index * rowWidth;
-      sums.copyWithin(base + rowWidth, base, base + rowWidth);
-      withVector[index + 1] = withVector[index]!;
-      if (cached.row < 0) continue;
-      rows[index] = cached.row;
-      withVector[index + 1]!++;
-      const scale = wordRowScales[cached.row]!;
-      const from = cached.row * rowWidth;
-      for (let k = 0; k < rowWidth; k++) sums[base + rowWidth + k]! += wordRows[from + k]! * scale;
+      const row = rows[index]!;
+      withVector[index + 1] = withVector[index]! + (row < 0 ? 0 : 1);
+      if (row < 0) {
+        for (let k = 0; k < rowWidth; k++) sums[base + rowWidth + k] = sums[base + k]!;
+        continue;
+      }
+      const scale = wordRowScales[row]!;
+      const from = row * rowWidth;
+      for (let k = 0; k < rowWidth; k++) sums[base + rowWidth + k] = sums[base + k]! + wordRows[from + k]! * scale;
     }
 
     const messageWords = withVector[count]!;
@@ -135,8 +168,7 @@ class RiskMember {
 
     let best = Number.NEGATIVE_INFINITY;
     let bestWindow: [number, number] = [0, count];
-    const { windowWords, windowStride } = this.header;
-    for (const [start, end] of readingWindows(count, windowWords, windowStride)) {
+    for (const [start, end] of reading.windows) {
       let score = weightSums[end]! - weightSums[start]!;
       const words = withVector[end]! - withVector[start]!;
       for (let unit = 0; unit < hidden; unit++) {
@@ -150,7 +182,28 @@ class RiskMember {
       }
     }
 
-    return { logit: best + context, weighedMost: this.weighedMost(tokens, bestWindow, wordWeight, rows, sums, withVector, messageHidden) };
+    return {
+      logit: best + context,
+      explain: () => this.weighedMost(tokens, bestWindow, wordWeight, rows, sums, withVector, messageHidden),
+    };
+  }
+
+  /**
+   * Working arrays, kept between messages: allocating them afresh for every long message made the
+   * garbage collector the slowest part. Valid until the next call (the model explains its winning
+   * member before scoring another message).
+   */
+  private scratchFor(count: number) {
+    if (this.scratch.wordWeight.length < count) {
+      const size = Math.max(count, 2 * this.scratch.wordWeight.length);
+      this.scratch = {
+        wordWeight: new Float64Array(size),
+        weightSums: new Float64Array(size + 1),
+        sums: new Float64Array((size + 1) * this.rowWidth),
+        withVector: new Int32Array(size + 1),
+      };
+    }
+    return this.scratch;
   }
 
   /**
@@ -162,11 +215,7 @@ class RiskMember {
     if (cached) return cached;
     const features: SparseFeatures = { ids: [], values: [] };
     ownWordFeatures(word, features);
-    cached = {
-      window: this.windowWeights.dot(features),
-      message: this.messageWeights.get(messageWordFeature(word)),
-      row: this.rowOfWord.get(word) ?? -1,
-    };
+    cached = { window: this.windowWeights.dot(features), message: this.messageWeights.get(messageWordFeature(word)) };
     // A bound, so that a stream of made-up words cannot grow it without end.
     if (this.wordCache.size >= wordCacheLimit) this.wordCache.clear();
     this.wordCache.set(word, cached);
@@ -212,24 +261,31 @@ class RiskMember {
   }
 }
 
-/** Hashed feature weights in an open-addressing table: compact, and a lookup is a probe or two. */
+/**
+ * Hashed feature weights, as the trainer writes them: ids in ascending order with their weights.
+ * A lookup jumps to the ids sharing its top bits (an index built in one pass at start-up) and
+ * searches the few there, so loading costs next to nothing and a lookup a handful of steps.
+ */
 class SparseWeights {
-  private readonly keys: Int32Array;
-  private readonly values: Float32Array;
-  private readonly mask: number;
+  private static readonly bucketBits = 12;
+  private readonly bucketStarts: Uint32Array;
+  private readonly shift: number;
 
-  constructor(ids: Uint32Array, weights: Float32Array) {
-    let capacity = 1;
-    while (capacity < ids.length * 2) capacity <<= 1;
-    this.mask = capacity - 1;
-    this.keys = new Int32Array(capacity).fill(-1);
-    this.values = new Float32Array(capacity);
+  constructor(
+    private readonly ids: Uint32Array,
+    private readonly weights: Float32Array,
+  ) {
+    this.shift = featureHashBits - SparseWeights.bucketBits;
+    const buckets = 1 << SparseWeights.bucketBits;
+    this.bucketStarts = new Uint32Array(buckets + 1);
+    let previous = -1;
     for (let index = 0; index < ids.length; index++) {
-      let slot = this.slotFor(ids[index]!);
-      while (this.keys[slot] !== -1) slot = (slot + 1) & this.mask;
-      this.keys[slot] = ids[index]!;
-      this.values[slot] = weights[index]!;
+      const id = ids[index]!;
+      if (id <= previous || id >>> featureHashBits !== 0) throw new Error('risk model: feature ids out of order; retrain it.');
+      previous = id;
+      this.bucketStarts[(id >>> this.shift) + 1]!++;
     }
+    for (let bucket = 0; bucket < buckets; bucket++) this.bucketStarts[bucket + 1]! += this.bucketStarts[bucket]!;
   }
 
   dot(features: SparseFeatures): number {
@@ -239,16 +295,16 @@ class SparseWeights {
   }
 
   get(id: number): number {
-    let slot = this.slotFor(id);
-    for (;;) {
-      const key = this.keys[slot]!;
-      if (key === id) return this.values[slot]!;
-      if (key === -1) return 0;
-      slot = (slot + 1) & this.mask;
+    const bucket = id >>> this.shift;
+    let low = this.bucketStarts[bucket]!;
+    let high = this.bucketStarts[bucket + 1]!;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const found = this.ids[middle]!;
+      if (found === id) return this.weights[middle]!;
+      if (found < id) low = middle + 1;
+      else high = middle;
     }
-  }
-
-  private slotFor(id: number): number {
-    return (Math.imul(id, 0x9e3779b1) >>> 0) & this.mask;
+    return 0;
   }
 }

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RiskModel } from '../../src/engine/risk/risk-model.js';
+import { tokenise } from '../../src/engine/text-normaliser.js';
+import { defaultKnowledgeDirectory, loadKnowledgePack } from '../../src/knowledge/load-knowledge-pack.js';
+import { KnowledgePackError } from '../../src/knowledge/pack-problem.js';
+import { defaultRiskModelDirectory, encodeRiskModelWeights, readRiskModel } from '../../src/knowledge/risk-model-file.js';
+
+describe('the learned risk model file', () => {
+  const folders: string[] = [];
+  const modelCopy = () => {
+    const folder = mkdtempSync(join(tmpdir(), 'risk-model-'));
+    folders.push(folder);
+    cpSync(defaultRiskModelDirectory, folder, { recursive: true });
+    return folder;
+  };
+  after(() => {
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  });
+
+  const problemsLoading = (modelFolder: string) => {
+    try {
+      loadKnowledgePack(defaultKnowledgeDirectory, { riskModel: modelFolder });
+    } catch (error) {
+      assert.ok(error instanceof KnowledgePackError, String(error));
+      return error.problems;
+    }
+    assert.fail('a broken model was accepted');
+  };
+
+  it('reads back what the trainer writes', () => {
+    const weights = readRiskModel(defaultRiskModelDirectory);
+    assert.ok(weights.members.length >= 1);
+    const folder = modelCopy();
+    writeFileSync(join(folder, 'risk-model.bin'), encodeRiskModelWeights(weights.members));
+    const again = readRiskModel(folder);
+    const words = tokenise('a year 8 girl is getting into a car with a man she met on snapchat right now');
+    assert.equal(new RiskModel(again).score(words).probability, new RiskModel(weights).score(words).probability);
+  });
+
+  it('stops start-up with the file and the fix when the model is missing', () => {
+    const folder = modelCopy();
+    rmSync(join(folder, 'risk-model.json'));
+    const [problem] = problemsLoading(folder);
+    assert.match(problem!.file, /risk-model\.json$/);
+    assert.match(problem!.message, /missing/);
+    assert.match(problem!.fix, /npm run train:risk/);
+  });
+
+  it('stops start-up with the file and the fix when the numbers do not match their description', () => {
+    const folder = modelCopy();
+    const bytes = readFileSync(join(folder, 'risk-model.bin'));
+    writeFileSync(join(folder, 'risk-model.bin'), bytes.subarray(0, bytes.length - 100));
+    const [problem] = problemsLoading(folder);
+    assert.match(problem!.message, /risk-model\.bin/);
+    assert.match(problem!.fix, /npm run train:risk/);
+  });
+
+  it('scores any message, however long or strange, between 0 and 1', () => {
+    const model = new RiskModel(readRiskModel(defaultRiskModelDirectory));
+    assert.equal(model.score([]).probability, 0);
+    for (const text of ['x', 'qwertyuiop asdfgh', 'he is outside '.repeat(3000), '1 2 3 4 5 6 7 8 9 0'.repeat(50)]) {
+      const { probability, weighedMost } = model.score(tokenise(text));
+      assert.ok(probability >= 0 && probability <= 1, text.slice(0, 20));
+      assert.ok(weighedMost.length <= 3);
+    }
+  });
+});
