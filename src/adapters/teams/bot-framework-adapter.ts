@@ -5,6 +5,7 @@ import {
   type ConfigurationBotFrameworkAuthenticationOptions,
   type ConversationParameters,
   type ConversationReference,
+  type ConversationResourceResponse,
   type InvokeResponse,
   type ResourceResponse,
   type TurnContext,
@@ -80,20 +81,25 @@ export class SafeguardingCloudAdapter extends CloudAdapter {
     await this.withDeadline((signal) =>
       this.continueConversationAsync(appId, reference, async (context) => {
         context.turnState.set(turnDeadlineKey, signal);
+        // There is no incoming message to reply to: what is sent starts anew in the conversation.
+        delete (context.activity as Partial<Activity>).id;
         await logic(context);
       }),
     );
   }
 
-  /** Opens the 1:1 chat with a user (Teams returns the existing one), within the deadline; resolves with its id. */
-  async openPersonalChat(appId: string, serviceUrl: string, parameters: ConversationParameters): Promise<string> {
+  /**
+   * Creates a conversation, within the deadline: a 1:1 chat with a user (Teams returns the existing
+   * one), or a new thread in a channel when the parameters carry the channel and its first message.
+   */
+  async createConversation(appId: string, serviceUrl: string, parameters: ConversationParameters): Promise<ConversationResourceResponse> {
     return this.withDeadline(async (signal) => {
       const claims = this.createClaimsIdentity(appId);
       claims.claims.push({ type: AuthenticationConstants.ServiceUrlClaim, value: serviceUrl });
       const client = await this.botFrameworkAuthentication.createConnectorFactory(claims).create(serviceUrl, undefined);
       const created = await client.conversations.createConversation(parameters, { abortSignal: signal });
-      if (!created.id) throw new Error('the Bot Connector did not open a chat');
-      return created.id;
+      if (!created.id) throw new Error('the Bot Connector did not create the conversation');
+      return created;
     });
   }
 

@@ -28,7 +28,7 @@ interface LeadsChannelReference {
  * channel it has not heard from, so the bot learns how to reach it from the team's own activities
  * (being added to the team, or any message or event from it) and keeps that in the record store,
  * where every instance finds it. Requests are posted as a new thread, updated in place, and askers
- * are told in their 1:1 chat with the bot.
+ * are told in their 1:1 chat with the bot. Every connector call has the same deadline as a request's.
  */
 export class TeamsLeadsChannel implements LeadsChannel {
   private lastSaved = '';
@@ -95,26 +95,29 @@ export class TeamsLeadsChannel implements LeadsChannel {
     return reference !== undefined && reference.tenantId === presser.workspace;
   }
 
+  /** A new thread in the leads' channel, started as Teams documents it: a conversation created in the channel with the card as its first message. */
   async post(request: LeadRequestView): Promise<string> {
     const reference = await this.reference();
     if (!reference)
       throw new Error(
         "the bot has not yet learnt the leads' Teams channel: add it to the team that holds ESCALATION_TEAMS_CHANNEL (or remove and add it again)",
       );
-    let activityId = '';
-    await this.adapter.proactive(this.appId, this.channelConversation(reference), async (context) => {
-      const sent = await context.sendActivity(this.requestActivity(request));
-      activityId = sent?.id ?? '';
+    const created = await this.adapter.createConversation(this.appId, reference.serviceUrl, {
+      isGroup: true,
+      bot: { id: reference.bot.id, name: reference.bot.name ?? 'Safeguarding Assistant' },
+      tenantId: reference.tenantId,
+      channelData: { channel: { id: reference.channelId }, tenant: { id: reference.tenantId } },
+      activity: this.requestActivity(request) as Activity,
     });
-    if (!activityId) throw new Error('the Bot Connector did not say where the request was posted');
-    return JSON.stringify({ conversationId: reference.channelId, activityId });
+    if (!created.activityId) throw new Error('the Bot Connector did not say where the request was posted');
+    return JSON.stringify({ conversationId: created.id, activityId: created.activityId });
   }
 
   async update(post: string, request: LeadRequestView): Promise<void> {
     const reference = await this.reference();
     if (!reference) throw new Error("the leads' Teams channel is not known");
     const { conversationId, activityId } = JSON.parse(post) as { conversationId: string; activityId: string };
-    await this.adapter.proactive(this.appId, this.channelConversation(reference), async (context) => {
+    await this.adapter.proactive(this.appId, this.channelConversation(reference, conversationId), async (context) => {
       await context.updateActivity({ ...this.requestActivity(request), id: activityId, conversation: { id: conversationId } as never });
     });
   }
@@ -134,13 +137,15 @@ export class TeamsLeadsChannel implements LeadsChannel {
     if (!serviceUrl || !bot) throw new Error('no way to reach this person privately');
     const conversationId =
       person.personalChat ??
-      (await this.adapter.openPersonalChat(this.appId, serviceUrl, {
-        isGroup: false,
-        bot: { id: bot, name: 'Safeguarding Assistant' },
-        members: [{ id: person.id, name: person.name ?? '' }],
-        ...(tenantId ? { tenantId } : {}),
-        channelData: tenantId ? { tenant: { id: tenantId } } : {},
-      }));
+      (
+        await this.adapter.createConversation(this.appId, serviceUrl, {
+          isGroup: false,
+          bot: { id: bot, name: 'Safeguarding Assistant' },
+          members: [{ id: person.id, name: person.name ?? '' }],
+          ...(tenantId ? { tenantId } : {}),
+          channelData: tenantId ? { tenant: { id: tenantId } } : {},
+        })
+      ).id;
     const reference: Partial<ConversationReference> = {
       channelId: 'msteams',
       serviceUrl,
@@ -160,12 +165,12 @@ export class TeamsLeadsChannel implements LeadsChannel {
     };
   }
 
-  private channelConversation(reference: LeadsChannelReference): Partial<ConversationReference> {
+  private channelConversation(reference: LeadsChannelReference, conversationId: string): Partial<ConversationReference> {
     return {
       channelId: 'msteams',
       serviceUrl: reference.serviceUrl,
       bot: { id: reference.bot.id, name: reference.bot.name ?? 'Safeguarding Assistant' },
-      conversation: { id: reference.channelId, conversationType: 'channel', isGroup: true, name: '', tenantId: reference.tenantId },
+      conversation: { id: conversationId, conversationType: 'channel', isGroup: true, name: '', tenantId: reference.tenantId },
     };
   }
 
