@@ -244,6 +244,10 @@ describe('Ask a safeguarding lead in Slack: a request nobody takes', () => {
     now = new Date('2026-11-27T12:00:00Z');
     assert.equal(await bed.bot.app.repostOverdueLeadRequests(), 0, 'posted again once only');
     assert.equal(slack.callsTo('chat.postMessage').length, 2);
+
+    const metrics = await (await fetch(`${bed.bot.baseUrl}/metrics`)).text();
+    assert.match(metrics, /safeguarding_lead_requests_total\{platform="slack",event="asked"\} 1\n/);
+    assert.match(metrics, /safeguarding_lead_requests_total\{platform="slack",event="reposted"\} 1\n/);
   });
 });
 
