@@ -44,7 +44,7 @@ export const questionNotIncluded = 'Their question is not included here: contact
 /** The facts of a request, label and value, in the order every platform shows them. */
 export function requestFacts(view: LeadRequestView): Array<{ label: string; value: string }> {
   return [
-    { label: 'Topic', value: view.topicTitle ?? 'None: the bot could not match their question to a topic' },
+    { label: 'Topic', value: view.topicTitle ?? 'None: the bot could not match their question to one topic' },
     { label: 'How soon', value: urgencyLabels[view.urgency] },
     { label: 'Asked in', value: platformNames[view.platform] },
     { label: 'Asked at', value: `${ukTimeText(view.askedAt)} (UK time)` },

@@ -176,8 +176,13 @@ describe('Ask a safeguarding lead in Slack (HTTP mode, ESCALATION_SLACK_CHANNEL 
   });
 
   it('offers it on clarify and fallback replies, but not on help or greetings', async () => {
-    assert.ok(button(await ask('printer is jammed'), /safeguarding lead/i));
+    const clarify = await ask('our filtering blocked a child looking up how to buy a knife');
+    assert.match(blockKitText(clarify), /Did you mean/);
+    assert.ok(button(clarify, /safeguarding lead/i));
     slack.reset();
+    const fallback = await ask('printer is jammed');
+    assert.match(blockKitText(fallback), /I don't know the answer/);
+    assert.ok(button(fallback, /safeguarding lead/i));
     for (const greeting of ['', 'hello']) {
       slack.reset();
       const help = await ask(greeting);
