@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from '../clock.js';
 import type { Answer, AnswerContext, AnswerKind, Engine, WorkArea } from '../engine/index.js';
 import { errorSummary } from '../error-summary.js';
-import { platformNames } from '../escalation/lead-request-view.js';
+import { type LeadRequestView, platformNames } from '../escalation/lead-request-view.js';
 import type { LeadRequests, Presser } from '../escalation/lead-requests.js';
 import type { Logger } from '../logger.js';
 import { type CardAction, parseCardAction } from './card-action.js';
@@ -218,7 +218,7 @@ export class ConversationHandler {
   private async leadAction(kind: 'lead-take' | 'lead-done', requestId: string, turn: TurnContext): Promise<Reply | undefined> {
     const { leads } = this;
     if (!leads?.offeredOn(turn.platform) || !turn.presser) return this.unknownAction(turn);
-    const tellAsker = (request: Parameters<Parameters<LeadRequests['take']>[3]>[0]): Reply => ({
+    const tellAsker = (request: LeadRequestView): Reply => ({
       ...this.noticeReply(
         'A safeguarding lead will contact you',
         'They will contact you directly about your request. If a child is at immediate risk of harm, call 999 now.',

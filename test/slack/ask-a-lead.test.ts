@@ -195,10 +195,16 @@ describe('Ask a safeguarding lead in Slack (HTTP mode, ESCALATION_SLACK_CHANNEL 
   });
 
   it('sends a request once however often the asker presses, and names the lead who already took it', async () => {
-    const { howSoon } = await askALead('sextortion');
+    const { howSoon, post } = await askALead('sextortion');
     const again = await press(button(howSoon, /^This week$/).value);
     assert.match(blockKitText(again), /already asked a safeguarding lead/);
+    assert.doesNotMatch(blockKitText(again), /Taken by/);
     assert.equal(slack.callsTo('chat.postMessage').length, 1, 'posted once');
+    await pressQuietly(button(post.body, /take this/i).value, { user: 'ULEAD1', channel: leadsChannel }, 'chat.update', 1);
+    const afterTaken = await press(button(howSoon, /^Today$/).value);
+    assert.match(blockKitText(afterTaken), /already asked a safeguarding lead/);
+    assert.match(blockKitText(afterTaken), /Taken by <@ULEAD1>/);
+    assert.equal(slack.callsTo('chat.postMessage').length, 2, 'posted once, and the asker told once');
   });
 
   it("refuses a lead's press from another channel or another workspace, and a second lead taking a taken request", async () => {

@@ -81,8 +81,27 @@ function leadElement(step: LeadStep, mentions: Mentions): Element {
           { type: 'Action.Submit', title: 'This week', data: cardActions.askLead(step.topicId, 'this-week') },
         ],
       };
-    case 'sent':
-      return { type: 'Container', id: 'lead-sent', style: 'emphasis', spacing: 'Medium', items: requestBody(step.request, mentions) };
+    case 'sent': {
+      // A request asked for again: where it stands (a new one is simply open, and says only what was sent).
+      const status =
+        step.request.state === 'open'
+          ? []
+          : [
+              {
+                type: 'TextBlock',
+                text: requestStatus(step.request, (person) => mentions.of(person, 'A safeguarding lead')),
+                wrap: true,
+                weight: 'Bolder',
+              },
+            ];
+      return {
+        type: 'Container',
+        id: 'lead-sent',
+        style: 'emphasis',
+        spacing: 'Medium',
+        items: [...requestBody(step.request, mentions), ...status],
+      };
+    }
     case 'taken':
       return {
         type: 'Container',

@@ -37,7 +37,13 @@ export function leadBlocks(step: LeadStep | undefined): KnownBlock[] {
         ]),
       ];
     case 'sent':
-      return requestBlocks(step.request);
+      // A request asked for again: where it stands (a new one is simply open, and says only what was sent).
+      return step.request.state === 'open'
+        ? requestBlocks(step.request)
+        : [
+            ...requestBlocks(step.request),
+            { type: 'section', text: { type: 'mrkdwn', text: `*${requestStatus(step.request, mention)}*` } },
+          ];
     case 'taken':
       return [{ type: 'section', text: { type: 'mrkdwn', text: `:white_check_mark: *${takenText(step.request, mention)}*` } }];
   }
