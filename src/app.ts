@@ -4,11 +4,13 @@ import type { Server } from 'restify';
 import { createSlackSide, type SlackSide } from './adapters/slack/slack-app.js';
 import { createBotFrameworkAdapter } from './adapters/teams/bot-framework-adapter.js';
 import { SafeguardingTeamsBot } from './adapters/teams/teams-bot.js';
+import { TeamsLeadsChannel } from './adapters/teams/teams-leads-channel.js';
 import { type Clock, systemClock, ukDay } from './clock.js';
 import type { Config } from './config.js';
 import { type ConversationRecords, noRecords, StoredConversationRecords } from './conversation/conversation-records.js';
 import { createEngine, type Engine } from './engine/index.js';
 import { errorSummary } from './error-summary.js';
+import { LeadRequests } from './escalation/lead-requests.js';
 import { loadKnowledgePack } from './knowledge/load-knowledge-pack.js';
 import type { Logger } from './logger.js';
 import { MeasuredConversationHandler } from './metrics/measured-conversation.js';
@@ -38,6 +40,11 @@ export interface App {
   stop(): Promise<void>;
   /** Connections open and requests not yet answered (for the log line when a stop runs out of time). */
   inFlight(): InFlight;
+  /**
+   * Posts again, once, each request to the safeguarding leads nobody took in time; resolves with
+   * how many. A timer runs it every minute; tests run it themselves with a clock of their own.
+   */
+  repostOverdueLeadRequests(): Promise<number>;
 }
 
 export interface AppDependencies {
@@ -83,13 +90,38 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
       logger.error({ event: 'prune-failed', err: errorSummary(error) }, 'could not remove expired records');
     }
   };
-  const conversation = new MeasuredConversationHandler(engine, records, logger, clock, metrics);
+  // "Ask a safeguarding lead" needs somewhere to keep requests; with no store (or no leads' channel set) it is off.
+  const leads =
+    config.escalation && store
+      ? new LeadRequests({
+          settings: config.escalation,
+          store,
+          engine,
+          clock,
+          logger,
+          count: (platform, event) => metrics.leadRequest(platform, event),
+        })
+      : undefined;
+  if (config.escalation && !store)
+    logger.warn({ event: 'lead-requests-off' }, 'Ask a safeguarding lead is off: the record store could not be opened.');
+  const conversation = new MeasuredConversationHandler(engine, records, logger, clock, metrics, leads);
   const cards = new AdaptiveCardRenderer(undefined, config.procedureUrl);
-  const teamsBot = new SafeguardingTeamsBot(conversation, cards);
-  const adapter = createBotFrameworkAdapter(config.teams, logger, teamsBot, {
-    connectorTimeoutMs: config.connectorTimeoutMs,
-    ...(dependencies.botFrameworkAuthentication ? { authentication: dependencies.botFrameworkAuthentication } : {}),
-  });
+  let teamsBot: SafeguardingTeamsBot | undefined;
+  const adapter = createBotFrameworkAdapter(
+    config.teams,
+    logger,
+    { safetyActivity: () => teamsBot!.safetyActivity() },
+    {
+      connectorTimeoutMs: config.connectorTimeoutMs,
+      ...(dependencies.botFrameworkAuthentication ? { authentication: dependencies.botFrameworkAuthentication } : {}),
+    },
+  );
+  const teamsLeads =
+    leads && store && config.escalation?.teamsChannel
+      ? new TeamsLeadsChannel(config.escalation.teamsChannel, adapter, config.teams.appId ?? '', store, cards, clock, logger)
+      : undefined;
+  if (teamsLeads) leads!.connect('teams', teamsLeads);
+  teamsBot = new SafeguardingTeamsBot(conversation, cards, teamsLeads ? { channel: teamsLeads, logger } : undefined);
 
   const server = createHttpServer(logger);
   const drain = new ConnectionDrain(server.server);
@@ -103,16 +135,34 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
   });
   registerTeamsRoute(server, adapter, teamsBot, logger, { requireToken: !config.localMode });
 
-  const playground = config.playground ? new PlaygroundChannel(conversation, cards, logger) : undefined;
+  const playground = config.playground ? new PlaygroundChannel(conversation, cards, logger, leads) : undefined;
   if (playground) {
     playground.registerRoutes(server);
     registerPlaygroundAssets(server);
   }
 
-  const slack: SlackSide | undefined = config.slack ? createSlackSide(config.slack, conversation, engine, logger) : undefined;
+  const slackLeadsChannel = config.escalation?.slackChannel;
+  const slack: SlackSide | undefined = config.slack
+    ? createSlackSide(
+        config.slack,
+        conversation,
+        engine,
+        logger,
+        leads && slackLeadsChannel ? { requests: leads, channelId: slackLeadsChannel } : undefined,
+      )
+    : undefined;
   if (slack?.receiver) registerSlackRoute(server, slack.receiver);
 
   let pruneTimer: NodeJS.Timeout | undefined;
+  let leadTimer: NodeJS.Timeout | undefined;
+  let reposting: Promise<number> | undefined;
+  const repostOverdue = () => {
+    // One run at a time; a stop waits for the one under way.
+    reposting ??= (leads?.repostOverdue() ?? Promise.resolve(0)).finally(() => {
+      reposting = undefined;
+    });
+    return reposting;
+  };
   let stopped: Promise<void> | undefined;
   return {
     engine,
@@ -123,6 +173,10 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
       setImmediate(() => engine.warmUp());
       pruneTimer = setInterval(() => void pruneUnanswered(), 6 * 60 * 60 * 1000);
       pruneTimer.unref();
+      if (leads) {
+        leadTimer = setInterval(() => void repostOverdue(), 60 * 1000);
+        leadTimer.unref();
+      }
       const address = await listen(server, config.port, config.host);
       const base = `http://${address.host === '0.0.0.0' || address.host === '::' ? '127.0.0.1' : address.host}:${address.port}`;
       playground?.setServiceUrl(base);
@@ -149,12 +203,15 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
       }
       if (slack) await slack.start();
       else logger.info({ event: 'slack-off' }, 'Slack is off: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to turn it on.');
+      if (leads) await logLeadRequests();
       return address;
     },
     async stop() {
       if (stopped) return stopped;
       stopped = (async () => {
+        if (leadTimer) clearInterval(leadTimer);
         await slack?.stop();
+        await reposting;
         // Event streams never finish by themselves; end them so their connections can close.
         playground?.close();
         await drain.drain();
@@ -165,7 +222,27 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
       return stopped;
     },
     inFlight: () => drain.inFlight(),
+    repostOverdueLeadRequests: repostOverdue,
   };
+
+  /** One line saying where requests to the safeguarding leads go, and what is still to do. */
+  async function logLeadRequests(): Promise<void> {
+    const where: string[] = [];
+    if (slackLeadsChannel && slack) where.push(`Slack channel ${slackLeadsChannel}`);
+    if (teamsLeads) {
+      const known = await teamsLeads.isKnown().catch(() => false);
+      where.push(
+        known
+          ? "the leads' Teams channel"
+          : "the leads' Teams channel once the bot is added to that team (it has not been yet: add it in Teams, Manage team > Apps)",
+      );
+    }
+    if (playground) where.push("the playground's simulated leads' channel");
+    logger.info(
+      { event: 'lead-requests-on', platforms: where.length },
+      `Ask a safeguarding lead is on: requests go to ${where.join(', ')}.`,
+    );
+  }
 }
 
 function isLoopbackHost(host: string): boolean {

@@ -66,6 +66,65 @@ const databaseUrl = z
     return value;
   });
 
+/** A Slack channel id as Slack shows it (channel details, at the bottom): C or G and capitals or digits. */
+const slackChannelId = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, context) => {
+    if (value === undefined || value === '') return undefined;
+    if (/^[CG][A-Z0-9]{6,20}$/.test(value)) return value;
+    context.addIssue({
+      code: 'custom',
+      message: 'ESCALATION_SLACK_CHANNEL must be a Slack channel id such as C0123ABCDEF (channel details, at the bottom), not its name',
+    });
+    return z.NEVER;
+  });
+
+/** The leads' Teams channel: its id (19:...@thread.tacv2) or the link Teams gives for it ("Get link to channel"). */
+const teamsChannel = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, context) => {
+    if (value === undefined || value === '') return undefined;
+    const channel = parseTeamsChannel(value);
+    if (channel) return channel;
+    context.addIssue({
+      code: 'custom',
+      message: 'ESCALATION_TEAMS_CHANNEL must be the Teams channel link ("Get link to channel") or its id such as 19:abc123@thread.tacv2',
+    });
+    return z.NEVER;
+  });
+
+/** Working hours before an untaken request is posted again: a number from 0.25 to 40. */
+const workingHours = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, context) => {
+    if (value === undefined || value === '') return 2;
+    const number = Number(value);
+    if (Number.isFinite(number) && number >= 0.25 && number <= 40) return number;
+    context.addIssue({ code: 'custom', message: 'ESCALATION_REPOST_AFTER_HOURS must be a number of working hours from 0.25 to 40' });
+    return z.NEVER;
+  });
+
+/** The working day, Monday to Friday, UK time: "09:00-17:00". */
+const workingDay = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, context) => {
+    if (value === undefined || value === '') return { startMinute: 9 * 60, endMinute: 17 * 60 };
+    const match = /^([01]\d|2[0-3]):([0-5]\d)\s*-\s*([01]\d|2[0-4]):([0-5]\d)$/.exec(value);
+    const startMinute = match ? Number(match[1]) * 60 + Number(match[2]) : 0;
+    const endMinute = match ? Number(match[3]) * 60 + Number(match[4]) : 0;
+    if (match && endMinute > startMinute && endMinute <= 24 * 60) return { startMinute, endMinute };
+    context.addIssue({ code: 'custom', message: 'ESCALATION_WORKING_HOURS must be a start and end time such as 09:00-17:00' });
+    return z.NEVER;
+  });
+
 const environmentSchema = z.object({
   PORT: z.coerce.number({ message: 'PORT must be a whole number' }).int().min(0).max(65535).default(3978),
   HOST: optionalText,
@@ -103,7 +162,43 @@ const environmentSchema = z.object({
   METRICS_TOKEN: optionalText,
   CONNECTOR_TIMEOUT_MS: milliseconds('CONNECTOR_TIMEOUT_MS', 5000, 500, 60_000),
   SHUTDOWN_TIMEOUT_MS: milliseconds('SHUTDOWN_TIMEOUT_MS', 10_000, 1000, 120_000),
+  ESCALATION_SLACK_CHANNEL: slackChannelId,
+  ESCALATION_TEAMS_CHANNEL: teamsChannel,
+  ESCALATION_REPOST_AFTER_HOURS: workingHours,
+  ESCALATION_WORKING_HOURS: workingDay,
 });
+
+/** The leads' channel in Teams, as configured: its id, and from a link the team (group) and tenant it belongs to. */
+export interface TeamsChannelSetting {
+  channelId: string;
+  groupId?: string;
+  tenantId?: string;
+}
+
+/** Reads "19:...@thread.tacv2" or https://teams.microsoft.com/l/channel/19%3a...%40thread.tacv2/Name?groupId=...&tenantId=... */
+export function parseTeamsChannel(value: string): TeamsChannelSetting | undefined {
+  const channelIdPattern = /^19:[A-Za-z0-9_.=-]+@thread\.(tacv2|skype)$/;
+  if (channelIdPattern.test(value)) return { channelId: value };
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' || !/(^|\.)teams\.(microsoft|cloud\.microsoft)(\.com)?$/.test(url.hostname)) return undefined;
+  const match = /^\/l\/channel\/([^/]+)/.exec(url.pathname);
+  if (!match) return undefined;
+  let channelId: string;
+  try {
+    channelId = decodeURIComponent(match[1]!);
+  } catch {
+    return undefined;
+  }
+  if (!channelIdPattern.test(channelId)) return undefined;
+  const groupId = url.searchParams.get('groupId') ?? undefined;
+  const tenantId = url.searchParams.get('tenantId') ?? undefined;
+  return { channelId, ...(groupId ? { groupId } : {}), ...(tenantId ? { tenantId } : {}) };
+}
 
 export interface TeamsSettings {
   appId: string | undefined;
@@ -142,6 +237,19 @@ export interface Config {
   shutdownTimeoutMs: number;
   procedureUrl: string | undefined;
   knowledgeDirectory: string | undefined;
+  /** "Ask a safeguarding lead": off (undefined) unless a leads' channel is set for Slack or Teams. */
+  escalation: EscalationSettings | undefined;
+}
+
+export interface EscalationSettings {
+  /** The Slack channel id of the organisation's safeguarding leads. */
+  slackChannel: string | undefined;
+  /** The leads' Teams channel; the bot learns how to reach it when it is added to that team. */
+  teamsChannel: TeamsChannelSetting | undefined;
+  /** Working hours before a request nobody has taken is posted again (once). */
+  repostAfterHours: number;
+  /** The working day, Monday to Friday, in UK time, as minutes after midnight. */
+  workingDay: { startMinute: number; endMinute: number };
 }
 
 /** Bad settings, in one line that names each variable to change. */
@@ -184,6 +292,9 @@ export function readConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (env.SLACK_APP_TOKEN && !env.SLACK_APP_TOKEN.startsWith('xapp-')) {
     problems.push('SLACK_APP_TOKEN must be an app-level token starting with "xapp-".');
   }
+  if (env.ESCALATION_SLACK_CHANNEL && !(env.SLACK_SIGNING_SECRET && env.SLACK_BOT_TOKEN)) {
+    problems.push('ESCALATION_SLACK_CHANNEL needs Slack on: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN too, or leave it empty.');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const localMode = !env.MicrosoftAppId;
@@ -219,5 +330,14 @@ export function readConfig(environment: NodeJS.ProcessEnv = process.env): Config
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     procedureUrl: env.PROCEDURE_URL,
     knowledgeDirectory: env.KNOWLEDGE_DIR,
+    escalation:
+      env.ESCALATION_SLACK_CHANNEL || env.ESCALATION_TEAMS_CHANNEL
+        ? {
+            slackChannel: env.ESCALATION_SLACK_CHANNEL,
+            teamsChannel: env.ESCALATION_TEAMS_CHANNEL,
+            repostAfterHours: env.ESCALATION_REPOST_AFTER_HOURS,
+            workingDay: env.ESCALATION_WORKING_HOURS,
+          }
+        : undefined,
   };
 }

@@ -1,16 +1,20 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readConfig } from '../config.js';
+import { closedRequestRetentionDays } from '../escalation/lead-requests.js';
+import { defaultWorkingDay, type WorkingDay, workingMinutesBetween } from '../escalation/working-hours.js';
 import { loadKnowledgePack } from '../knowledge/load-knowledge-pack.js';
 import { StartupError } from '../startup-error.js';
 import { databaseProblem, sqliteFile } from '../storage/open-record-store.js';
 import { PostgresRecordStore } from '../storage/postgres-record-store.js';
-import type { RecordStore } from '../storage/record-store.js';
+import type { RecordStore, StoreReport } from '../storage/record-store.js';
 import { SqliteRecordStore } from '../storage/sqlite-record-store.js';
 
 /**
  * `npm run report`: what the records say, for a knowledge editor. Which topics do not help, which
  * questions went unanswered (redacted), and which topics nobody asked about: what to add or reword next.
+ * And for the safeguarding leads: requests to them by topic, how long they took to be taken, and how
+ * many never were.
  * It reads whichever store the bot is configured with: PostgreSQL when DATABASE_URL is set (every
  * instance's records together; no SQLite file is written), otherwise the SQLite file under DATA_DIR.
  */
@@ -66,6 +70,8 @@ async function main(): Promise<void> {
   for (const row of report.unanswered.slice(0, 25))
     console.log(`  ${String(row.count).padStart(4)} x  "${row.text}"  (last ${row.lastDay})`);
 
+  printLeadRequests(report.leadRequests, title, config.escalation?.workingDay ?? defaultWorkingDay);
+
   const asked = new Set(report.questionsByTopic.map((row) => row.topicId));
   const neverAsked = pack.topics.filter((topic) => !asked.has(topic.id));
   console.log(`\nTopics never asked about (${neverAsked.length} of ${pack.topics.length})`);
@@ -74,6 +80,60 @@ async function main(): Promise<void> {
   console.log(
     '\nNext steps: add phrasings for the unanswered questions to the closest topic in knowledge/topics/, reword the least helpful topics, then run npm run check:knowledge and npm run eval.',
   );
+}
+
+/** Requests to a safeguarding lead: by topic, how long they took to be taken (in working time), and how many never were. */
+function printLeadRequests(requests: StoreReport['leadRequests'], title: (topicId: string) => string, workingDay: WorkingDay): void {
+  console.log(`\nRequests to a safeguarding lead (closed ones are deleted ${closedRequestRetentionDays} days after closing)`);
+  if (requests.length === 0) {
+    console.log('  none');
+    return;
+  }
+  const minutesToTake = (rows: typeof requests) =>
+    rows
+      .filter((row) => row.takenAt)
+      .map((row) => workingMinutesBetween(new Date(row.askedAt), new Date(row.takenAt!), workingDay))
+      .sort((a, b) => a - b);
+  const neverTaken = requests.filter((row) => row.state === 'open');
+  const taken = minutesToTake(requests);
+  const closed = requests.filter((row) => row.state === 'closed').length;
+  console.log(
+    `  ${requests.length} asked: ${taken.length} taken (${closed} closed), ${neverTaken.length} never taken (${neverTaken.filter((row) => row.repostedAt).length} of them posted again)`,
+  );
+  const day = `${clock(workingDay.startMinute)}-${clock(workingDay.endMinute)}`;
+  console.log(
+    taken.length > 0
+      ? `  Time to take, in working time (Monday to Friday ${day} UK): median ${duration(median(taken))}, longest ${duration(taken.at(-1)!)}`
+      : '  Time to take: none taken yet',
+  );
+  console.log('  By topic, most asked first:');
+  const byTopic = new Map<string, typeof requests>();
+  for (const row of requests) byTopic.set(row.topicId ?? '', [...(byTopic.get(row.topicId ?? '') ?? []), row]);
+  const topics = [...byTopic.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+  for (const [topicId, rows] of topics) {
+    const times = minutesToTake(rows);
+    const never = rows.filter((row) => row.state === 'open').length;
+    const figures = `${String(rows.length).padStart(4)} asked, ${String(times.length).padStart(3)} taken${
+      times.length > 0 ? ` (median ${duration(median(times))})` : ''
+    }, ${never} never taken`;
+    console.log(`  ${figures}  ${topicId ? `${title(topicId)} [${topicId}]` : 'No topic (the bot could not match the question)'}`);
+  }
+}
+
+function median(sorted: number[]): number {
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : Math.round((sorted[middle - 1]! + sorted[middle]!) / 2);
+}
+
+/** "25 min", "2 h 10 min". */
+function duration(minutes: number): string {
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+}
+
+function clock(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
 main().catch((error: unknown) => {

@@ -19,16 +19,26 @@ const triageState = z
   .object({ r: z.enum(['y', 'n']).optional(), s: z.enum(['y', 'n']).optional(), a: choiceId.optional(), l: choiceId.optional() })
   .strict();
 
+/** Lead requests are named by 24 random hexadecimal digits. */
+const requestId = z.string().regex(/^[0-9a-f]{24}$/);
+const urgency = z.enum(['today', 'this-week']);
+
 const cardActionSchema = z.discriminatedUnion('action', [
   z.object({ sa: z.literal(1), action: z.literal('topic'), topicId }).strict(),
   z.object({ sa: z.literal(1), action: z.literal('feedback'), topicId, verdict: z.enum(['helpful', 'not-helpful']) }).strict(),
   z.object({ sa: z.literal(1), action: z.literal('help') }).strict(),
   z.object({ sa: z.literal(1), action: z.literal('triage'), state: triageState }).strict(),
   z.object({ sa: z.literal(1), action: z.literal('area'), area: z.enum(['derby-city', 'derbyshire']) }).strict(),
+  // "Ask a safeguarding lead": first without an urgency (the asker is asked how soon), then with it (the request is sent).
+  z.object({ sa: z.literal(1), action: z.literal('ask-lead'), topicId: topicId.optional(), urgency: urgency.optional() }).strict(),
+  // A lead's buttons on a request in the leads' channel.
+  z.object({ sa: z.literal(1), action: z.literal('lead-take'), request: requestId }).strict(),
+  z.object({ sa: z.literal(1), action: z.literal('lead-done'), request: requestId }).strict(),
 ]);
 
 export type CardAction = z.infer<typeof cardActionSchema>;
 export type FeedbackVerdict = Extract<CardAction, { action: 'feedback' }>['verdict'];
+export type Urgency = z.infer<typeof urgency>;
 
 /** Reads a button payload (an object, or JSON text as Slack sends it); undefined when it is not ours or not valid. */
 export function parseCardAction(value: unknown): CardAction | undefined {
@@ -51,6 +61,14 @@ export const cardActions = {
   help: (): CardAction => ({ sa: 1, action: 'help' }),
   triage: (state: TriageState): CardAction => ({ sa: 1, action: 'triage', state: withoutEmptyFields(state) }),
   area: (area: WorkArea): CardAction => ({ sa: 1, action: 'area', area }),
+  askLead: (topic: string | null, how?: Urgency): CardAction => ({
+    sa: 1,
+    action: 'ask-lead',
+    ...(topic ? { topicId: topic } : {}),
+    ...(how ? { urgency: how } : {}),
+  }),
+  leadTake: (request: string): CardAction => ({ sa: 1, action: 'lead-take', request }),
+  leadDone: (request: string): CardAction => ({ sa: 1, action: 'lead-done', request }),
 };
 
 function withoutEmptyFields(state: TriageState): TriageState {

@@ -1,5 +1,8 @@
 import { type Clock, systemClock } from '../clock.js';
-import type { Answer, AnswerContext, Engine, WorkArea } from '../engine/index.js';
+import type { Answer, AnswerContext, AnswerKind, Engine, WorkArea } from '../engine/index.js';
+import { errorSummary } from '../error-summary.js';
+import { type LeadRequestView, platformNames } from '../escalation/lead-request-view.js';
+import type { LeadRequests, Presser } from '../escalation/lead-requests.js';
 import type { Logger } from '../logger.js';
 import { type CardAction, parseCardAction } from './card-action.js';
 import type { ConversationRecords } from './conversation-records.js';
@@ -12,11 +15,15 @@ export interface TurnContext {
   shared: boolean;
   /** The platform's id for the user, to remember their area. Never stored as is. */
   userId?: string;
+  /** Who this is and where, for "Ask a safeguarding lead" (mentioning the asker, checking a lead's press). */
+  presser?: Presser;
 }
 
 const attachmentTopicId = 'viewing-nude-images';
 const consultationLineIds = new Set(['starting-point', 'derby-city-consultation-line']);
 const areaNames: Record<WorkArea, string> = { 'derby-city': 'Derby City', derbyshire: 'Derbyshire' };
+/** Replies that offer "Ask a safeguarding lead" (not greetings and help, triage steps or notices). */
+const leadOfferKinds = new Set<AnswerKind>(['answer', 'emergency', 'clarify', 'fallback']);
 
 /**
  * Decides the reply to each kind of incoming turn, the same way on every platform. It never
@@ -28,6 +35,7 @@ export class ConversationHandler {
     private readonly records: ConversationRecords,
     private readonly logger: Logger,
     private readonly clock: Clock = systemClock,
+    private readonly leads?: LeadRequests,
   ) {}
 
   async welcome(turn?: TurnContext): Promise<Reply> {
@@ -60,7 +68,8 @@ export class ConversationHandler {
     return { card: 'attachment-warning', answer, privacyWarning: false, showFeedback: false };
   }
 
-  async action(value: unknown, turn: TurnContext): Promise<Reply> {
+  /** The reply to a button; undefined when there is nothing to say (a lead's press only updates the channel message). */
+  async action(value: unknown, turn: TurnContext): Promise<Reply | undefined> {
     const action = parseCardAction(value);
     if (!action) return this.unknownAction(turn);
     return this.runAction(action, turn);
@@ -71,8 +80,13 @@ export class ConversationHandler {
     return { card: 'answer', answer: this.engine.safety({ now: this.clock() }), privacyWarning: false, showFeedback: false };
   }
 
-  private async runAction(action: CardAction, turn: TurnContext): Promise<Reply> {
+  private async runAction(action: CardAction, turn: TurnContext): Promise<Reply | undefined> {
     switch (action.action) {
+      case 'ask-lead':
+        return this.askLead(action, turn);
+      case 'lead-take':
+      case 'lead-done':
+        return this.leadAction(action.action, action.request, turn);
       case 'help':
         return this.welcome(turn);
       case 'topic': {
@@ -133,13 +147,120 @@ export class ConversationHandler {
 
   private answerReply(answer: Answer, turn: TurnContext, context: AnswerContext, privacyWarning: boolean): Reply {
     const mentionsConsultationLine = answer.contacts.some((contact) => consultationLineIds.has(contact.id));
+    const offerLead = Boolean(this.leads?.offeredOn(turn.platform) && turn.presser) && leadOfferKinds.has(answer.kind);
     return {
       card: 'answer',
       answer,
       privacyWarning,
       showFeedback: (answer.kind === 'answer' || answer.kind === 'emergency') && answer.topicId !== null,
       askArea: mentionsConsultationLine && !context.area && Boolean(turn.userId),
+      ...(offerLead ? { lead: { step: 'offer' as const, topicId: answer.topicId } } : {}),
     };
+  }
+
+  /** "Ask a safeguarding lead": first how soon, then the request is sent and the asker sees exactly what. */
+  private async askLead(action: Extract<CardAction, { action: 'ask-lead' }>, turn: TurnContext): Promise<Reply> {
+    const { leads } = this;
+    if (!leads?.offeredOn(turn.platform) || !turn.presser || !leads.knowsTopic(action.topicId)) return this.unknownAction(turn);
+    const topicId = action.topicId ?? null;
+    const title = topicId ? this.engine.pack.topicsById.get(topicId)!.title : undefined;
+    const privately = { onlyForPresser: true };
+    if (!action.urgency) {
+      this.logger.info({ event: 'lead-offer-pressed', platform: turn.platform, topicId }, 'ask a safeguarding lead: how soon');
+      return {
+        ...(await this.notice(
+          'Ask a safeguarding lead',
+          `I can ask your organisation's safeguarding leads to contact you. I will post in their channel only: your name, so that a lead can contact you; the topic ${title ? `"${title}"` : '(none: I could not match your question to one)'}; how soon you need a lead; that you asked in ${platformNames[turn.platform]}; and the time. Nothing you typed is sent. How soon do you need a safeguarding lead?`,
+          turn,
+          false,
+        )),
+        lead: { step: 'urgency', topicId },
+        ...privately,
+      };
+    }
+    const result = await leads.ask(turn.platform, turn.presser, topicId, action.urgency);
+    switch (result.outcome) {
+      case 'sent':
+        return {
+          ...(await this.notice(
+            'Sent to your safeguarding leads',
+            "This is exactly what I posted in the safeguarding leads' channel. I'll message you privately when a lead takes it. If a child is at immediate risk of harm, call 999 now.",
+            turn,
+            false,
+          )),
+          lead: { step: 'sent', request: result.request },
+          ...privately,
+        };
+      case 'already-asked':
+        return {
+          ...(await this.notice(
+            'You have already asked a safeguarding lead about this',
+            "Nothing new was sent. This is your request as it stands in the safeguarding leads' channel. If a child is at immediate risk of harm, call 999 now.",
+            turn,
+            false,
+          )),
+          lead: { step: 'sent', request: result.request },
+          ...privately,
+        };
+      case 'unavailable':
+        return {
+          ...(await this.notice(
+            'Sorry, I could not reach your safeguarding leads',
+            'Nothing was sent. Please talk to your designated safeguarding lead directly, or call the consultation line for your area. If a child is at immediate risk of harm, call 999 now.',
+            turn,
+          )),
+          ...privately,
+        };
+    }
+  }
+
+  /** A lead's "I'll take this" or "Done", accepted only from the request's own leads' channel. */
+  private async leadAction(kind: 'lead-take' | 'lead-done', requestId: string, turn: TurnContext): Promise<Reply | undefined> {
+    const { leads } = this;
+    if (!leads?.offeredOn(turn.platform) || !turn.presser) return this.unknownAction(turn);
+    const tellAsker = (request: LeadRequestView): Reply => ({
+      ...this.noticeReply(
+        'A safeguarding lead will contact you',
+        'They will contact you directly about your request. If a child is at immediate risk of harm, call 999 now.',
+        { now: this.clock() },
+        false,
+      ),
+      lead: { step: 'taken', request },
+    });
+    let result: Awaited<ReturnType<LeadRequests['take']>>;
+    try {
+      result =
+        kind === 'lead-take'
+          ? await leads.take(turn.platform, turn.presser, requestId, tellAsker)
+          : await leads.close(turn.platform, turn.presser, requestId);
+    } catch (error) {
+      this.logger.error({ event: 'lead-action-failed', platform: turn.platform, err: errorSummary(error) }, 'a lead button failed');
+      return this.notice('Sorry, that did not work', 'I could not record that just now. Please try the button again in a minute.', turn);
+    }
+    if (result.outcome === 'done') {
+      if (result.askerTold) return undefined;
+      return this.notice(
+        'You have taken this request, but I could not tell the practitioner',
+        'I could not message them privately. Please contact them yourself: they are named in the request.',
+        turn,
+      );
+    }
+    switch (result.reason) {
+      case 'not-found':
+        return this.notice('This request is no longer kept', 'Requests are deleted 30 days after they are closed.', turn);
+      case 'wrong-place':
+        return this.notice(
+          'Sorry, I could not use that button',
+          "A request can be taken or closed only in the safeguarding leads' channel it was posted to.",
+          turn,
+        );
+      case 'already-taken':
+        return this.notice('Another lead has already taken this request', 'Its message in the channel shows who.', turn);
+      case 'already-closed':
+        return this.notice('This request is already closed', 'Its message in the channel shows who closed it.', turn);
+      case 'not-taken':
+        return this.notice('Take this request first', 'Press "I\'ll take this", then "Done" when it is dealt with.', turn);
+    }
   }
 
   private async contextFor(turn: TurnContext): Promise<AnswerContext> {
@@ -156,11 +277,16 @@ export class ConversationHandler {
     );
   }
 
-  private async notice(title: string, text: string, turn: TurnContext): Promise<Reply> {
-    const base = this.engine.safety(await this.contextFor(turn));
+  private async notice(title: string, text: string, turn: TurnContext, withContacts = true): Promise<Reply> {
+    return this.noticeReply(title, text, await this.contextFor(turn), withContacts);
+  }
+
+  /** A short notice; with the safety contacts (999 and the consultation lines) unless it is one step of something. */
+  private noticeReply(title: string, text: string, context: AnswerContext, withContacts = true): Reply {
+    const base = this.engine.safety(context);
     return {
       card: 'notice',
-      answer: { ...base, title, summary: text, actions: [] },
+      answer: { ...base, title, summary: text, actions: [], ...(withContacts ? {} : { contacts: [] }) },
       notice: { title, text },
       privacyWarning: false,
       showFeedback: false,

@@ -1,4 +1,5 @@
 import type { Answer, TriageView, WorkArea } from '../engine/index.js';
+import type { LeadRequestView } from '../escalation/lead-request-view.js';
 
 /**
  * What the bot decided to say, before any platform formatting. Adapters render it with their
@@ -21,4 +22,21 @@ export interface Reply {
   currentArea?: WorkArea;
   /** A step of the "I have a concern" triage (card 'triage'). */
   triage?: TriageView;
+  /**
+   * "Ask a safeguarding lead": the offer on an answer, clarify or fallback reply, or a step of asking
+   * (how soon, what was sent, which lead took it). Each renderer shows it in one place of its own.
+   */
+  lead?: LeadStep;
+  /** For the person who pressed only: in a shared Teams conversation it goes to their 1:1 chat instead. */
+  onlyForPresser?: boolean;
 }
+
+export type LeadStep =
+  /** The "Ask a safeguarding lead" button; topicId is the topic the bot answered with (null: none). */
+  | { step: 'offer'; topicId: string | null }
+  /** How soon: Today or This week. */
+  | { step: 'urgency'; topicId: string | null }
+  /** Exactly what was posted in the leads' channel. */
+  | { step: 'sent'; request: LeadRequestView }
+  /** Which lead took the request and will contact the asker. */
+  | { step: 'taken'; request: LeadRequestView };

@@ -3,6 +3,7 @@ import { ConversationHandler, type TurnContext } from '../conversation/conversat
 import type { ConversationRecords } from '../conversation/conversation-records.js';
 import type { Reply } from '../conversation/reply.js';
 import type { Engine } from '../engine/index.js';
+import type { LeadRequests } from '../escalation/lead-requests.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from './metrics.js';
 
@@ -17,8 +18,9 @@ export class MeasuredConversationHandler extends ConversationHandler {
     logger: Logger,
     clock: Clock,
     private readonly metrics: Metrics,
+    leads?: LeadRequests,
   ) {
-    super(engine, records, logger, clock);
+    super(engine, records, logger, clock, leads);
   }
 
   override async text(text: string, turn: TurnContext): Promise<Reply> {
@@ -28,11 +30,11 @@ export class MeasuredConversationHandler extends ConversationHandler {
     return reply;
   }
 
-  override async action(value: unknown, turn: TurnContext): Promise<Reply> {
+  override async action(value: unknown, turn: TurnContext): Promise<Reply | undefined> {
     const started = performance.now();
     const reply = await super.action(value, turn);
     // Topic buttons ask a question; feedback, area, help and triage buttons do not.
-    if (reply.card === 'answer') this.metrics.answered(reply.answer, turn.platform, (performance.now() - started) / 1000);
+    if (reply?.card === 'answer') this.metrics.answered(reply.answer, turn.platform, (performance.now() - started) / 1000);
     return reply;
   }
 }

@@ -30,6 +30,38 @@ export class MeasuredRecordStore implements RecordStore {
   pruneExpired(today: string): Promise<number> {
     return this.counted('pruneExpired', () => this.store.pruneExpired(today));
   }
+  createLeadRequest(...args: Parameters<RecordStore['createLeadRequest']>): Promise<void> {
+    return this.counted('createLeadRequest', () => this.store.createLeadRequest(...args));
+  }
+  getLeadRequest(...args: Parameters<RecordStore['getLeadRequest']>): ReturnType<RecordStore['getLeadRequest']> {
+    return this.counted('getLeadRequest', () => this.store.getLeadRequest(...args));
+  }
+  activeLeadRequest(...args: Parameters<RecordStore['activeLeadRequest']>): ReturnType<RecordStore['activeLeadRequest']> {
+    return this.counted('activeLeadRequest', () => this.store.activeLeadRequest(...args));
+  }
+  setLeadRequestPost(...args: Parameters<RecordStore['setLeadRequestPost']>): Promise<void> {
+    return this.counted('setLeadRequestPost', () => this.store.setLeadRequestPost(...args));
+  }
+  deleteLeadRequest(...args: Parameters<RecordStore['deleteLeadRequest']>): Promise<void> {
+    return this.counted('deleteLeadRequest', () => this.store.deleteLeadRequest(...args));
+  }
+  takeLeadRequest(...args: Parameters<RecordStore['takeLeadRequest']>): Promise<boolean> {
+    return this.counted('takeLeadRequest', () => this.store.takeLeadRequest(...args));
+  }
+  closeLeadRequest(...args: Parameters<RecordStore['closeLeadRequest']>): Promise<boolean> {
+    return this.counted('closeLeadRequest', () => this.store.closeLeadRequest(...args));
+  }
+  claimOverdueLeadRequests(
+    ...args: Parameters<RecordStore['claimOverdueLeadRequests']>
+  ): ReturnType<RecordStore['claimOverdueLeadRequests']> {
+    return this.counted('claimOverdueLeadRequests', () => this.store.claimOverdueLeadRequests(...args));
+  }
+  getChannelReference(...args: Parameters<RecordStore['getChannelReference']>): ReturnType<RecordStore['getChannelReference']> {
+    return this.counted('getChannelReference', () => this.store.getChannelReference(...args));
+  }
+  setChannelReference(...args: Parameters<RecordStore['setChannelReference']>): Promise<void> {
+    return this.counted('setChannelReference', () => this.store.setChannelReference(...args));
+  }
   report(): Promise<StoreReport> {
     return this.counted('report', () => this.store.report());
   }

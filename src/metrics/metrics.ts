@@ -21,6 +21,7 @@ export class Metrics {
   private readonly answers: Counter<'platform' | 'kind' | 'risk'>;
   private readonly answerSeconds: Histogram<'platform'>;
   private readonly storeErrors: Counter<'store' | 'operation'>;
+  private readonly leadRequests: Counter<'platform' | 'event'>;
 
   constructor() {
     // Process and Node.js figures: CPU, memory, event-loop lag, garbage collection, open handles.
@@ -50,6 +51,12 @@ export class Metrics {
       labelNames: ['store', 'operation'],
       registers: [this.registry],
     });
+    this.leadRequests = new Counter({
+      name: 'safeguarding_lead_requests_total',
+      help: 'Requests to a safeguarding lead, by platform and event (asked, taken, closed, reposted, refused, failed).',
+      labelNames: ['platform', 'event'],
+      registers: [this.registry],
+    });
   }
 
   /** Counts every response the server sends, by the route's pattern (never the path as requested). */
@@ -70,6 +77,10 @@ export class Metrics {
   answered(answer: Answer, platform: Platform, seconds: number): void {
     this.answers.inc({ platform, kind: answer.kind, risk: riskBand(answer) });
     this.answerSeconds.observe({ platform }, seconds);
+  }
+
+  leadRequest(platform: Platform, event: string): void {
+    this.leadRequests.inc({ platform, event });
   }
 
   storeFailed(store: string, operation: string): void {

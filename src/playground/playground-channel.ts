@@ -6,9 +6,11 @@ import { SafeguardingTeamsBot } from '../adapters/teams/teams-bot.js';
 import type { ConversationHandler } from '../conversation/conversation-handler.js';
 import type { Reply } from '../conversation/reply.js';
 import { errorSummary } from '../error-summary.js';
+import type { LeadRequests } from '../escalation/lead-requests.js';
 import type { Logger } from '../logger.js';
 import type { AdaptiveCardRenderer } from '../render/adaptive-card/adaptive-card-renderer.js';
 import { renderBlockKit } from '../render/block-kit/block-kit-renderer.js';
+import { leadsSuffix, PlaygroundLeadsChannel } from './playground-leads-channel.js';
 
 /**
  * A small local channel for the playground page. The page posts activities here; they run
@@ -16,10 +18,15 @@ import { renderBlockKit } from '../render/block-kit/block-kit-renderer.js';
  * back to this channel's own connector endpoint and are streamed to the page as server-sent
  * events. So the page shows exactly the cards Teams users get. Each reply also carries the
  * Slack (Block Kit) rendering of the same answer, for the page's Slack view.
+ *
+ * With "Ask a safeguarding lead" on, each conversation has a simulated leads' channel beside it:
+ * requests from the page are posted there, and the page can press a lead's buttons, as a lead in
+ * a channel of its own, through the same bot.
  */
 
 const botAccount = { id: 'playground-bot', name: 'Safeguarding Assistant', role: 'bot' };
-const userAccount = { id: 'playground-user', name: 'You', role: 'user' };
+const userAccount = { id: 'playground-user', name: 'Practitioner (you)', role: 'user' };
+const leadAccount = { id: 'playground-lead', name: 'Playground lead', role: 'user' };
 const maxConversations = 200;
 const maxBacklog = 50;
 
@@ -42,12 +49,17 @@ export class PlaygroundChannel {
   private readonly bot: PlaygroundBot;
   private serviceUrl = '';
 
+  private readonly leads: boolean;
+
   constructor(
     conversation: ConversationHandler,
     cards: AdaptiveCardRenderer,
     private readonly logger: Logger,
+    leads?: LeadRequests,
   ) {
     this.bot = new PlaygroundBot(conversation, cards);
+    this.leads = leads !== undefined;
+    leads?.connect('playground', new PlaygroundLeadsChannel(this, cards));
     // Its own adapter with no app id: the playground is local, and its replies come back to this channel.
     this.adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
     this.adapter.onTurnError = replyWithSafetyCard(logger, this.bot);
@@ -63,7 +75,7 @@ export class PlaygroundChannel {
 
     server.post('/playground/conversations', async (_request: Request, response: Response) => {
       const conversation = this.newConversation();
-      response.send(201, { conversationId: conversation.id });
+      response.send(201, { conversationId: conversation.id, leadsChannel: this.leads });
       await this.run(conversation, { type: ActivityTypes.ConversationUpdate, membersAdded: [botAccount, userAccount] });
     });
 
@@ -93,11 +105,22 @@ export class PlaygroundChannel {
         response.send(404, { error: 'No such conversation. Reload the page.' });
         return;
       }
-      const body = request.body as { text?: unknown; value?: unknown } | undefined;
+      const body = request.body as { text?: unknown; value?: unknown; as?: unknown } | undefined;
       const text = typeof body?.text === 'string' ? body.text.slice(0, 4000) : undefined;
       const value = body?.value;
       if (text === undefined && (value === undefined || value === null)) {
         response.send(400, { error: 'Send {"text": "..."} or {"value": {...}}.' });
+        return;
+      }
+      if (body?.as === 'lead') {
+        // A button pressed in the simulated leads' channel: a lead's press, in that channel.
+        if (!this.leads || value === undefined || value === null) {
+          response.send(400, { error: "There is no leads' channel here: set ESCALATION_SLACK_CHANNEL or ESCALATION_TEAMS_CHANNEL." });
+          return;
+        }
+        const id = randomUUID();
+        response.send(202, { id });
+        await this.run(conversation, { type: ActivityTypes.Message, id, value }, 'lead');
         return;
       }
       const id = randomUUID();
@@ -129,22 +152,55 @@ export class PlaygroundChannel {
       response.send(403, { error: 'Forbidden' });
       return;
     }
-    const conversation = this.conversations.get(String(request.params.conversationId));
+    const target = String(request.params.conversationId);
+    const inLeadsChannel = target.endsWith(leadsSuffix);
+    const conversation = this.conversations.get(inLeadsChannel ? target.slice(0, -leadsSuffix.length) : target);
     const activity = request.body as Partial<Activity>;
     const id = randomUUID();
     if (conversation && activity && typeof activity === 'object')
-      this.push(conversation, { ...activity, id, from: botAccount, timestamp: new Date() });
+      this.push(conversation, {
+        ...activity,
+        id,
+        from: botAccount,
+        timestamp: new Date(),
+        ...(inLeadsChannel ? { channelData: { ...(activity.channelData ?? {}), playgroundLeads: true } } : {}),
+      });
     response.send(200, { id });
   }
 
-  private async run(conversation: Conversation, activity: Partial<Activity>): Promise<void> {
+  /** Shows an activity in a conversation (or its simulated leads' channel); resolves with its id, or undefined when the conversation is gone. */
+  show(conversationId: string, activity: Partial<Activity>, inLeadsChannel: boolean): string | undefined {
+    const conversation = this.conversations.get(conversationId);
+    if (!conversation) return undefined;
+    const id = activity.id ?? randomUUID();
+    this.push(conversation, {
+      ...activity,
+      id,
+      from: botAccount,
+      timestamp: new Date(),
+      ...(inLeadsChannel ? { channelData: { ...(activity.channelData ?? {}), playgroundLeads: true } } : {}),
+    });
+    return id;
+  }
+
+  private async run(conversation: Conversation, activity: Partial<Activity>, as: 'user' | 'lead' = 'user'): Promise<void> {
     const full: Partial<Activity> = {
       ...activity,
       channelId: 'playground',
       serviceUrl: this.serviceUrl,
-      from: userAccount,
+      from: as === 'lead' ? leadAccount : userAccount,
       recipient: botAccount,
-      conversation: { id: conversation.id, conversationType: 'personal', isGroup: false, name: 'playground' },
+      // The conversation's id stands for its "workspace": a request and the lead who takes it must share it.
+      conversation:
+        as === 'lead'
+          ? {
+              id: `${conversation.id}${leadsSuffix}`,
+              conversationType: 'channel',
+              isGroup: true,
+              name: "Safeguarding leads' channel (simulated)",
+              tenantId: conversation.id,
+            }
+          : { id: conversation.id, conversationType: 'personal', isGroup: false, name: 'playground', tenantId: conversation.id },
       timestamp: new Date(),
       locale: 'en-GB',
     };

@@ -2,7 +2,17 @@ import pg from 'pg';
 import type { FeedbackVerdict } from '../conversation/card-action.js';
 import type { Platform } from '../conversation/platform.js';
 import type { AnswerKind, WorkArea } from '../engine/index.js';
-import { maxUnansweredLength, type RecordStore, type StoreReport } from './record-store.js';
+import {
+  type LeadPerson,
+  type LeadRequestRecord,
+  type LeadRequestRow,
+  leadRequestFromRow,
+  leadRequestTables,
+  maxUnansweredLength,
+  type NewLeadRequest,
+  type RecordStore,
+  type StoreReport,
+} from './record-store.js';
 
 /**
  * Each step brings an older database up to the next version; the table safeguarding_schema_version
@@ -39,6 +49,7 @@ const migrations: string[] = [
      expires_day TEXT NOT NULL
    );
    CREATE INDEX unanswered_expiry ON unanswered (expires_day);`,
+  leadRequestTables,
 ];
 
 /** Any fixed number: instances starting together take this lock so only one of them migrates. */
@@ -129,13 +140,94 @@ export class PostgresRecordStore implements RecordStore {
   }
 
   async pruneExpired(today: string): Promise<number> {
-    const result = await this.pool.query('DELETE FROM unanswered WHERE expires_day < $1', [today]);
-    return result.rowCount ?? 0;
+    const unanswered = await this.pool.query('DELETE FROM unanswered WHERE expires_day < $1', [today]);
+    const requests = await this.pool.query("DELETE FROM lead_requests WHERE state = 'closed' AND expires_day < $1", [today]);
+    return (unanswered.rowCount ?? 0) + (requests.rowCount ?? 0);
+  }
+
+  async createLeadRequest(request: NewLeadRequest): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO lead_requests (id, platform, workspace, asker_id, asker_address, topic_id, urgency, state, asked_at, due_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9)`,
+      [
+        request.id,
+        request.platform,
+        request.workspace,
+        request.askerId,
+        request.askerAddress,
+        request.topicId ?? '',
+        request.urgency,
+        request.askedAt,
+        request.dueAt,
+      ],
+    );
+  }
+
+  async getLeadRequest(id: string): Promise<LeadRequestRecord | undefined> {
+    const result = await this.pool.query<LeadRequestRow>('SELECT * FROM lead_requests WHERE id = $1', [id]);
+    return result.rows[0] ? leadRequestFromRow(result.rows[0]) : undefined;
+  }
+
+  async activeLeadRequest(platform: Platform, askerId: string, topicId: string | null): Promise<LeadRequestRecord | undefined> {
+    const result = await this.pool.query<LeadRequestRow>(
+      `SELECT * FROM lead_requests WHERE platform = $1 AND asker_id = $2 AND topic_id = $3 AND state <> 'closed'
+       ORDER BY asked_at COLLATE "C" DESC LIMIT 1`,
+      [platform, askerId, topicId ?? ''],
+    );
+    return result.rows[0] ? leadRequestFromRow(result.rows[0]) : undefined;
+  }
+
+  async setLeadRequestPost(id: string, post: string): Promise<void> {
+    await this.pool.query('UPDATE lead_requests SET post = $1 WHERE id = $2', [post, id]);
+  }
+
+  async deleteLeadRequest(id: string): Promise<void> {
+    await this.pool.query('DELETE FROM lead_requests WHERE id = $1', [id]);
+  }
+
+  async takeLeadRequest(id: string, lead: LeadPerson, at: string): Promise<boolean> {
+    const result = await this.pool.query(
+      "UPDATE lead_requests SET state = 'taken', taken_at = $1, taken_by = $2, taken_by_name = $3 WHERE id = $4 AND state = 'open'",
+      [at, lead.id, lead.name, id],
+    );
+    return result.rowCount === 1;
+  }
+
+  async closeLeadRequest(id: string, lead: LeadPerson, at: string, expiresDay: string): Promise<boolean> {
+    const result = await this.pool.query(
+      `UPDATE lead_requests SET state = 'closed', closed_at = $1, closed_by = $2, closed_by_name = $3, expires_day = $4
+       WHERE id = $5 AND state = 'taken'`,
+      [at, lead.id, lead.name, expiresDay, id],
+    );
+    return result.rowCount === 1;
+  }
+
+  async claimOverdueLeadRequests(now: string): Promise<LeadRequestRecord[]> {
+    // Times are ISO 8601 text, compared byte by byte (COLLATE "C") as SQLite compares them.
+    // One statement: under READ COMMITTED a second instance's UPDATE waits for this one, then finds reposted_at set.
+    const result = await this.pool.query<LeadRequestRow>(
+      `UPDATE lead_requests SET reposted_at = $1 WHERE state = 'open' AND reposted_at IS NULL AND due_at <= $1 COLLATE "C" RETURNING *`,
+      [now],
+    );
+    return result.rows.map(leadRequestFromRow);
+  }
+
+  async getChannelReference(name: string): Promise<string | undefined> {
+    const result = await this.pool.query<{ reference: string }>('SELECT reference FROM channel_references WHERE name = $1', [name]);
+    return result.rows[0]?.reference;
+  }
+
+  async setChannelReference(name: string, reference: string, at: string): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO channel_references (name, reference, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (name) DO UPDATE SET reference = excluded.reference, updated_at = excluded.updated_at`,
+      [name, reference, at],
+    );
   }
 
   async report(): Promise<StoreReport> {
     // Sums come back as bigint (text in node-postgres) unless cast; COLLATE "C" orders ties as SQLite does.
-    const [byKind, byTopic, feedback, unanswered] = await Promise.all([
+    const [byKind, byTopic, feedback, unanswered, leadRequests] = await Promise.all([
       this.pool.query('SELECT kind, SUM(count)::int AS count FROM question_counts GROUP BY kind ORDER BY count DESC, kind COLLATE "C"'),
       this.pool.query(
         `SELECT topic_id AS "topicId", SUM(count)::int AS count FROM question_counts WHERE topic_id <> ''
@@ -151,12 +243,18 @@ export class PostgresRecordStore implements RecordStore {
         `SELECT redacted_text AS text, COUNT(*)::int AS count, MAX(day) AS "lastDay" FROM unanswered
          GROUP BY redacted_text ORDER BY count DESC, "lastDay" DESC, redacted_text COLLATE "C" LIMIT 50`,
       ),
+      this.pool.query(
+        `SELECT NULLIF(topic_id, '') AS "topicId", urgency, state, platform, asked_at AS "askedAt", taken_at AS "takenAt",
+                reposted_at AS "repostedAt"
+         FROM lead_requests ORDER BY asked_at COLLATE "C", id COLLATE "C"`,
+      ),
     ]);
     return {
       questionsByKind: byKind.rows,
       questionsByTopic: byTopic.rows,
       feedbackByTopic: feedback.rows,
       unanswered: unanswered.rows,
+      leadRequests: leadRequests.rows,
     };
   }
 

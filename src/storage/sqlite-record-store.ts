@@ -4,7 +4,17 @@ import Database from 'better-sqlite3';
 import type { FeedbackVerdict } from '../conversation/card-action.js';
 import type { Platform } from '../conversation/platform.js';
 import type { AnswerKind, WorkArea } from '../engine/index.js';
-import { maxUnansweredLength, type RecordStore, type StoreReport } from './record-store.js';
+import {
+  type LeadPerson,
+  type LeadRequestRecord,
+  type LeadRequestRow,
+  leadRequestFromRow,
+  leadRequestTables,
+  maxUnansweredLength,
+  type NewLeadRequest,
+  type RecordStore,
+  type StoreReport,
+} from './record-store.js';
 
 /** Each step brings an older database up to the next version; PRAGMA user_version says where it is. */
 const migrations: string[] = [
@@ -38,6 +48,7 @@ const migrations: string[] = [
      expires_day TEXT NOT NULL
    );
    CREATE INDEX unanswered_expiry ON unanswered (expires_day);`,
+  leadRequestTables,
 ];
 
 export interface SqliteOptions {
@@ -81,6 +92,31 @@ export class SqliteRecordStore implements RecordStore {
          ON CONFLICT (user_key) DO UPDATE SET area = excluded.area, updated_day = excluded.updated_day`,
       ),
       prune: this.db.prepare('DELETE FROM unanswered WHERE expires_day < ?'),
+      pruneLeadRequests: this.db.prepare("DELETE FROM lead_requests WHERE state = 'closed' AND expires_day < ?"),
+      createLeadRequest: this.db.prepare(
+        `INSERT INTO lead_requests (id, platform, workspace, asker_id, asker_address, topic_id, urgency, state, asked_at, due_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
+      ),
+      getLeadRequest: this.db.prepare('SELECT * FROM lead_requests WHERE id = ?'),
+      activeLeadRequest: this.db.prepare(
+        "SELECT * FROM lead_requests WHERE platform = ? AND asker_id = ? AND topic_id = ? AND state <> 'closed' ORDER BY asked_at DESC LIMIT 1",
+      ),
+      setLeadRequestPost: this.db.prepare('UPDATE lead_requests SET post = ? WHERE id = ?'),
+      deleteLeadRequest: this.db.prepare('DELETE FROM lead_requests WHERE id = ?'),
+      takeLeadRequest: this.db.prepare(
+        "UPDATE lead_requests SET state = 'taken', taken_at = ?, taken_by = ?, taken_by_name = ? WHERE id = ? AND state = 'open'",
+      ),
+      closeLeadRequest: this.db.prepare(
+        "UPDATE lead_requests SET state = 'closed', closed_at = ?, closed_by = ?, closed_by_name = ?, expires_day = ? WHERE id = ? AND state = 'taken'",
+      ),
+      claimOverdue: this.db.prepare(
+        "UPDATE lead_requests SET reposted_at = ? WHERE state = 'open' AND reposted_at IS NULL AND due_at <= ? RETURNING *",
+      ),
+      getChannelReference: this.db.prepare('SELECT reference FROM channel_references WHERE name = ?'),
+      setChannelReference: this.db.prepare(
+        `INSERT INTO channel_references (name, reference, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET reference = excluded.reference, updated_at = excluded.updated_at`,
+      ),
     };
   }
 
@@ -106,7 +142,59 @@ export class SqliteRecordStore implements RecordStore {
   }
 
   async pruneExpired(today: string): Promise<number> {
-    return this.statements.prune.run(today).changes;
+    return this.statements.prune.run(today).changes + this.statements.pruneLeadRequests.run(today).changes;
+  }
+
+  async createLeadRequest(request: NewLeadRequest): Promise<void> {
+    this.statements.createLeadRequest.run(
+      request.id,
+      request.platform,
+      request.workspace,
+      request.askerId,
+      request.askerAddress,
+      request.topicId ?? '',
+      request.urgency,
+      request.askedAt,
+      request.dueAt,
+    );
+  }
+
+  async getLeadRequest(id: string): Promise<LeadRequestRecord | undefined> {
+    const row = this.statements.getLeadRequest.get(id) as LeadRequestRow | undefined;
+    return row ? leadRequestFromRow(row) : undefined;
+  }
+
+  async activeLeadRequest(platform: Platform, askerId: string, topicId: string | null): Promise<LeadRequestRecord | undefined> {
+    const row = this.statements.activeLeadRequest.get(platform, askerId, topicId ?? '') as LeadRequestRow | undefined;
+    return row ? leadRequestFromRow(row) : undefined;
+  }
+
+  async setLeadRequestPost(id: string, post: string): Promise<void> {
+    this.statements.setLeadRequestPost.run(post, id);
+  }
+
+  async deleteLeadRequest(id: string): Promise<void> {
+    this.statements.deleteLeadRequest.run(id);
+  }
+
+  async takeLeadRequest(id: string, lead: LeadPerson, at: string): Promise<boolean> {
+    return this.statements.takeLeadRequest.run(at, lead.id, lead.name, id).changes === 1;
+  }
+
+  async closeLeadRequest(id: string, lead: LeadPerson, at: string, expiresDay: string): Promise<boolean> {
+    return this.statements.closeLeadRequest.run(at, lead.id, lead.name, expiresDay, id).changes === 1;
+  }
+
+  async claimOverdueLeadRequests(now: string): Promise<LeadRequestRecord[]> {
+    return (this.statements.claimOverdue.all(now, now) as LeadRequestRow[]).map(leadRequestFromRow);
+  }
+
+  async getChannelReference(name: string): Promise<string | undefined> {
+    return (this.statements.getChannelReference.get(name) as { reference: string } | undefined)?.reference;
+  }
+
+  async setChannelReference(name: string, reference: string, at: string): Promise<void> {
+    this.statements.setChannelReference.run(name, reference, at);
   }
 
   async report(): Promise<StoreReport> {
@@ -132,6 +220,14 @@ export class SqliteRecordStore implements RecordStore {
           'SELECT redacted_text AS text, COUNT(*) AS count, MAX(day) AS lastDay FROM unanswered GROUP BY redacted_text ORDER BY count DESC, lastDay DESC, text LIMIT 50',
         )
         .all() as StoreReport['unanswered'],
+      leadRequests: (
+        this.db
+          .prepare(
+            `SELECT topic_id AS topicId, urgency, state, platform, asked_at AS askedAt, taken_at AS takenAt, reposted_at AS repostedAt
+             FROM lead_requests ORDER BY asked_at, id`,
+          )
+          .all() as StoreReport['leadRequests']
+      ).map((row) => ({ ...row, topicId: row.topicId || null })),
     };
   }
 

@@ -5,6 +5,11 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
+/** The little of the page's DOM the predicates use (the tests are type-checked without the DOM library). */
+interface PageGlobals {
+  document: { querySelectorAll(selector: string): { length: number } };
+}
+
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshots = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'safeguarding-playground-screenshots');
 
@@ -63,7 +68,18 @@ describe('local playground in Chromium', function () {
     const before = await cards().count();
     await page.fill('#question', question);
     await page.press('#question', 'Enter');
-    await page.waitForFunction(`document.querySelectorAll('#transcript li.bot .ac-adaptiveCard').length > ${before}`);
+    await moreCards(before);
+  }
+
+  /**
+   * Waits for more than `count` cards in the transcript. The predicate is a function, not a string:
+   * the page's Content-Security-Policy forbids eval, which a string predicate needs once it polls.
+   */
+  async function moreCards(count: number): Promise<void> {
+    await page.waitForFunction(
+      ([selector, known]) => (globalThis as unknown as PageGlobals).document.querySelectorAll(selector).length > known,
+      ['#transcript li.bot .ac-adaptiveCard', count] as const,
+    );
   }
 
   it('looks like a product: name, purpose, the 999 rule and suggested questions', async () => {
@@ -84,7 +100,7 @@ describe('local playground in Chromium', function () {
   it('runs a card button and shows the next card', async () => {
     const before = await cards().count();
     await cards().last().locator('button.ac-pushButton').first().click();
-    await page.waitForFunction(`document.querySelectorAll('#transcript li.bot .ac-adaptiveCard').length > ${before}`);
+    await moreCards(before);
     assert.ok((await cards().count()) > before);
   });
 
@@ -103,6 +119,77 @@ describe('local playground in Chromium', function () {
     assert.match((await page.locator('#slack-json').textContent()) ?? '', /"blocks"/);
     await page.screenshot({ path: join(screenshots, 'playground-slack-view.png') });
     await page.uncheck('#slack-switch');
+  });
+
+  it('made no request to any other host and raised no script errors', () => {
+    assert.deepEqual(foreignRequests, []);
+    assert.deepEqual(scriptErrors, []);
+  });
+});
+
+describe("local playground in Chromium: the simulated leads' channel", function () {
+  this.timeout(60_000);
+  let bot: TestApp;
+  let browser: Browser;
+  let page: Page;
+  const scriptErrors: string[] = [];
+  const foreignRequests: string[] = [];
+
+  before(async function () {
+    if (!existsSync(chromiumPath)) {
+      if (process.env.CI) throw new Error(`Chromium is required in CI but was not found at ${chromiumPath}`);
+      this.skip();
+    }
+    mkdirSync(screenshots, { recursive: true });
+    bot = await startTestApp({ PLAYGROUND: 'on', ESCALATION_TEAMS_CHANNEL: '19:leads@thread.tacv2' });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const origin = new URL(bot.baseUrl).origin;
+    page.on('request', (request) => {
+      if (!request.url().startsWith(origin) && !request.url().startsWith('data:')) foreignRequests.push(request.url());
+    });
+    page.on('pageerror', (error) => scriptErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') scriptErrors.push(message.text());
+    });
+    await page.goto(`${bot.baseUrl}/`);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await bot?.stop();
+  });
+
+  const chat = () => page.locator('#transcript li.bot .ac-adaptiveCard');
+  const leads = () => page.locator('#leads-transcript li.bot .ac-adaptiveCard');
+
+  it('asks a lead from an answer, shows the request in the leads channel, and a lead there takes it', async () => {
+    await chat().first().waitFor();
+    assert.equal(await page.locator('#leads-panel').isVisible(), true);
+    await page.fill('#question', 'a pupil has shared a nude image');
+    await page.press('#question', 'Enter');
+    await chat().nth(1).waitFor();
+    await chat().nth(1).locator('button.ac-pushButton', { hasText: 'Ask a safeguarding lead' }).click();
+    await chat().nth(2).waitFor();
+    await chat().nth(2).locator('button.ac-pushButton', { hasText: 'Today' }).click();
+    await chat().nth(3).waitFor();
+    assert.match((await chat().nth(3).textContent()) ?? '', /exactly what I posted/);
+
+    await leads().first().waitFor();
+    const request = (await leads().first().textContent()) ?? '';
+    assert.match(request, /@Practitioner \(you\) asks a safeguarding lead to contact them/);
+    assert.doesNotMatch(request, /<at>/, 'mentions are shown as names');
+    await page.screenshot({ path: join(screenshots, 'playground-leads-channel.png') });
+
+    await leads().first().locator('button.ac-pushButton', { hasText: "I'll take this" }).click();
+    await page.locator('#leads-transcript li.bot', { hasText: 'Taken by @Playground lead' }).waitFor();
+    assert.equal(await leads().count(), 1, 'the request card is updated in place');
+    await chat().nth(4).waitFor();
+    assert.match((await chat().nth(4).textContent()) ?? '', /@Playground lead has taken your request/);
+    await page.screenshot({ path: join(screenshots, 'playground-lead-took-it.png') });
   });
 
   it('made no request to any other host and raised no script errors', () => {

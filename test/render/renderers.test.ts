@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import type { Reply } from '../../src/conversation/reply.js';
 import type { Answer } from '../../src/engine/index.js';
+import type { LeadRequestView } from '../../src/escalation/lead-request-view.js';
 import { AdaptiveCardRenderer, cardTemplateNames, chooseTemplate } from '../../src/render/adaptive-card/adaptive-card-renderer.js';
 import { escapeCardText } from '../../src/render/adaptive-card/card-text.js';
+import { renderLeadRequestCard } from '../../src/render/adaptive-card/lead-cards.js';
 import { renderAppHome, renderBlockKit } from '../../src/render/block-kit/block-kit-renderer.js';
+import { renderLeadRequestMessage } from '../../src/render/block-kit/lead-blocks.js';
 import { escapeMrkdwn } from '../../src/render/block-kit/mrkdwn.js';
 import { renderPlainText } from '../../src/render/plain-text.js';
 import { adaptiveCardProblems, cardTexts } from '../support/adaptive-card-check.js';
@@ -13,9 +16,51 @@ import { realEngine } from '../support/engine.js';
 const engine = realEngine();
 const cards = new AdaptiveCardRenderer();
 
+function notice(title: string): Reply {
+  return {
+    card: 'notice',
+    answer: { ...engine.safety(), title, summary: 'Text.', contacts: [] },
+    notice: { title, text: 'Text.' },
+    privacyWarning: false,
+    showFeedback: false,
+  };
+}
+
 function reply(answer: Answer, extra: Partial<Reply> = {}): Reply {
   return { card: 'answer', answer, privacyWarning: false, showFeedback: answer.kind === 'answer', ...extra };
 }
+
+/** A request to the safeguarding leads in each state it can be shown in. */
+const request: LeadRequestView = {
+  id: '0123456789abcdef01234567',
+  platform: 'teams',
+  workspace: 'tenant',
+  asker: { id: '29:asker', name: 'Asker *Name* [x](http://y)' },
+  topicTitle: 'Sextortion: a child blackmailed over sexual images',
+  urgency: 'today',
+  askedAt: new Date('2026-11-24T10:00:00Z'),
+  state: 'open',
+};
+const requestStates: Array<[string, LeadRequestView]> = [
+  ['open', request],
+  [
+    'no topic, posted again',
+    { ...request, topicTitle: null, repostNote: 'Nobody has taken this within 2 working hours, so it is posted again.' },
+  ],
+  ['taken', { ...request, state: 'taken', takenBy: { id: 'U0LEAD', name: 'Lead' }, takenAt: new Date('2026-11-24T10:20:00Z') }],
+  [
+    'closed',
+    {
+      ...request,
+      state: 'closed',
+      takenBy: { id: 'U0LEAD', name: 'Lead' },
+      takenAt: new Date('2026-11-24T10:20:00Z'),
+      closedBy: { id: 'U0LEAD2' },
+      closedAt: new Date('2026-11-24T15:00:00Z'),
+    },
+  ],
+  ['superseded', { ...request, supersededNote: 'Posted again: nobody took this within 2 working hours.' }],
+];
 
 /** One reply of every kind the bot sends, plus every topic in the pack. */
 function everyReply(): Array<[string, Reply]> {
@@ -48,6 +93,17 @@ function everyReply(): Array<[string, Reply]> {
       { card: 'attachment-warning', answer: engine.answerTopic('viewing-nude-images')!, privacyWarning: false, showFeedback: false },
     ],
     ['privacy warning', reply(engine.answer('sexting'), { privacyWarning: true })],
+    ['ask a lead: the offer on an answer', reply(engine.answer('sexting'), { lead: { step: 'offer', topicId: 'nudes-sharing' } })],
+    [
+      'ask a lead: the offer on an emergency',
+      reply(engine.answer('she has gone to meet a man from snapchat'), { lead: { step: 'offer', topicId: null } }),
+    ],
+    ['ask a lead: how soon', { ...notice('Ask a safeguarding lead'), lead: { step: 'urgency', topicId: null } }],
+    ['ask a lead: what was sent', { ...notice('Sent to your safeguarding leads'), lead: { step: 'sent', request } }],
+    [
+      'ask a lead: who took it',
+      { ...notice('A safeguarding lead will contact you'), lead: { step: 'taken', request: requestStates[2]![1] } },
+    ],
   );
   return replies;
 }
@@ -153,6 +209,34 @@ describe('Block Kit renderer', () => {
 
   it('escapes &, < and > so nothing becomes a mention, a ping or a link', () => {
     assert.equal(escapeMrkdwn('<!channel> <@U1> <https://x|y> & co'), '&lt;!channel&gt; &lt;@U1&gt; &lt;https://x|y&gt; &amp; co');
+  });
+});
+
+describe('requests to the safeguarding leads', () => {
+  for (const [label, each] of requestStates) {
+    it(`renders a valid Teams card and a Slack message within limits: ${label}`, () => {
+      const card = renderLeadRequestCard(each);
+      assert.deepEqual(adaptiveCardProblems(card), []);
+      const entities = (card.msteams as { entities: Array<{ text: string }> }).entities;
+      for (const entity of entities) assert.ok(JSON.stringify(card.body).includes(entity.text), `${entity.text} is in the card`);
+      assert.doesNotMatch(JSON.stringify(card), /\*Name\*|\[x\]|http:\/\/y/, 'a display name cannot become formatting or a link');
+      const message = renderLeadRequestMessage(each);
+      assert.deepEqual(blockKitProblems(message), []);
+      const buttons = JSON.stringify(message.blocks).match(/"type":"button"/g)?.length ?? 0;
+      assert.equal(buttons, each.state === 'closed' || each.supersededNote ? 0 : 1);
+    });
+  }
+
+  it('puts the offer just before the 999 line and the source, after 999 on an emergency card', () => {
+    const card = cards.render(
+      reply(engine.answer('she has gone to meet a man from snapchat'), { lead: { step: 'offer', topicId: null } }),
+    ).card;
+    const body = card.body as Array<{ id?: string; style?: string }>;
+    assert.equal(body[0]!.style, 'attention');
+    assert.equal(
+      body.findIndex((element) => element.id === 'lead-offer'),
+      body.length - 2,
+    );
   });
 });
 

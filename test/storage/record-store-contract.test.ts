@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { StoredConversationRecords, userKey } from '../../src/conversation/conversation-records.js';
 import { createLogger } from '../../src/logger.js';
 import { PostgresRecordStore } from '../../src/storage/postgres-record-store.js';
-import type { RecordStore } from '../../src/storage/record-store.js';
+import type { NewLeadRequest, RecordStore } from '../../src/storage/record-store.js';
 import { SqliteRecordStore } from '../../src/storage/sqlite-record-store.js';
 import { realEngine } from '../support/engine.js';
 import { freshSchema, skipWithoutPostgres } from '../support/postgres.js';
@@ -21,6 +23,8 @@ interface Backend {
   /** Before each test: an empty database. */
   prepare(context: Mocha.Context): Promise<void>;
   open(): Promise<RecordStore>;
+  /** Runs SQL on the database directly, as a database made by an older version of the bot would need. */
+  execute(sql: string): Promise<void>;
   cleanUp(): Promise<void>;
 }
 
@@ -33,6 +37,14 @@ function sqliteBackend(): Backend {
     },
     async open() {
       return new SqliteRecordStore(join(directory, 'safeguarding-assistant.sqlite'));
+    },
+    async execute(sql) {
+      const database = new Database(join(directory, 'safeguarding-assistant.sqlite'));
+      try {
+        database.exec(sql.replace(/UPDATE safeguarding_schema_version SET version = (\d+)/, 'PRAGMA user_version = $1'));
+      } finally {
+        database.close();
+      }
     },
     async cleanUp() {
       if (directory) rmSync(directory, { recursive: true, force: true });
@@ -51,6 +63,15 @@ function postgresBackend(): Backend {
     async open() {
       return PostgresRecordStore.open(schema!.url);
     },
+    async execute(sql) {
+      const client = new pg.Client({ connectionString: schema!.url });
+      await client.connect();
+      try {
+        await client.query(sql);
+      } finally {
+        await client.end();
+      }
+    },
     async cleanUp() {
       await schema?.drop();
       schema = undefined;
@@ -59,6 +80,21 @@ function postgresBackend(): Backend {
 }
 
 const day = '2026-11-24';
+
+function leadRequest(id: string, extra: Partial<NewLeadRequest> = {}): NewLeadRequest {
+  return {
+    id,
+    platform: 'slack',
+    workspace: 'T0TEST',
+    askerId: 'U0PRACTITIONER',
+    askerAddress: '{}',
+    topicId: 'nudes-sharing',
+    urgency: 'today',
+    askedAt: '2026-11-24T10:00:00.000Z',
+    dueAt: '2026-11-24T12:00:00.000Z',
+    ...extra,
+  };
+}
 
 for (const backend of [sqliteBackend(), postgresBackend()]) {
   describe(`record store contract: ${backend.name}`, () => {
@@ -183,6 +219,132 @@ for (const backend of [sqliteBackend(), postgresBackend()]) {
       const stores = await Promise.all([open(), open(), open(), open()]);
       await stores[0]!.recordQuestion('help', null, 'teams', day);
       for (const store of stores) assert.deepEqual((await store.report()).questionsByKind, [{ kind: 'help', count: 1 }]);
+    });
+
+    it('adds the lead request tables to a database made before them, keeping its records', async () => {
+      const first = await open();
+      await first.recordFeedback('sextortion', 'helpful', 'teams', day);
+      await first.close();
+      await backend.execute('DROP TABLE lead_requests; DROP TABLE channel_references; UPDATE safeguarding_schema_version SET version = 1');
+      const again = await open();
+      await again.createLeadRequest(leadRequest('m1'));
+      assert.equal((await again.getLeadRequest('m1'))!.state, 'open');
+      assert.deepEqual((await again.report()).feedbackByTopic, [{ topicId: 'sextortion', helpful: 1, notHelpful: 0 }]);
+    });
+
+    it('keeps a lead request with its topic, urgency, state, times and where it was posted', async () => {
+      const store = await open();
+      await store.createLeadRequest(leadRequest('a1', { askerAddress: '{"name":"Test Practitioner"}' }));
+      await store.createLeadRequest(leadRequest('a2', { topicId: null, urgency: 'this-week', platform: 'teams', askerId: '29:someone' }));
+      await store.setLeadRequestPost('a1', '{"channel":"C0LEADS","ts":"1.2"}');
+      assert.deepEqual(await store.getLeadRequest('a1'), {
+        ...leadRequest('a1', { askerAddress: '{"name":"Test Practitioner"}' }),
+        state: 'open',
+        repostedAt: null,
+        takenAt: null,
+        takenBy: null,
+        closedAt: null,
+        closedBy: null,
+        post: '{"channel":"C0LEADS","ts":"1.2"}',
+      });
+      assert.equal((await store.getLeadRequest('a2'))!.topicId, null);
+      assert.equal(await store.getLeadRequest('nope'), undefined);
+      assert.equal((await store.activeLeadRequest('slack', 'U0PRACTITIONER', 'nudes-sharing'))!.id, 'a1');
+      assert.equal((await store.activeLeadRequest('teams', '29:someone', null))!.id, 'a2');
+      assert.equal(await store.activeLeadRequest('teams', 'U0PRACTITIONER', 'nudes-sharing'), undefined);
+      await store.deleteLeadRequest('a2');
+      assert.equal(await store.getLeadRequest('a2'), undefined);
+    });
+
+    it('lets one lead take a request, however many instances press at once, and closes only a taken one', async () => {
+      const [one, two, three] = [await open(), await open(), await open()];
+      await one.createLeadRequest(leadRequest('b1'));
+      assert.equal(await one.closeLeadRequest('b1', { id: 'U1', name: null }, '2026-11-24T10:01:00.000Z', '2026-12-24'), false);
+      const taken = await Promise.all(
+        [one, two, three].map((store, index) =>
+          store.takeLeadRequest('b1', { id: `ULEAD${index}`, name: `Lead ${index}` }, `2026-11-24T10:0${index}:00.000Z`),
+        ),
+      );
+      assert.equal(taken.filter(Boolean).length, 1);
+      const winner = taken.indexOf(true);
+      const record = (await two.getLeadRequest('b1'))!;
+      assert.equal(record.state, 'taken');
+      assert.deepEqual(record.takenBy, { id: `ULEAD${winner}`, name: `Lead ${winner}` });
+      assert.equal(record.takenAt, `2026-11-24T10:0${winner}:00.000Z`);
+      assert.equal(await three.closeLeadRequest('b1', { id: 'ULEAD9', name: null }, '2026-11-24T15:00:00.000Z', '2026-12-24'), true);
+      assert.equal(await one.closeLeadRequest('b1', { id: 'ULEAD9', name: null }, '2026-11-24T15:00:00.000Z', '2026-12-24'), false);
+      const closed = (await one.getLeadRequest('b1'))!;
+      assert.equal(closed.state, 'closed');
+      assert.deepEqual(closed.closedBy, { id: 'ULEAD9', name: null });
+      assert.equal(await one.activeLeadRequest('slack', 'U0PRACTITIONER', 'nudes-sharing'), undefined);
+    });
+
+    it('hands each overdue, untaken request to one instance only, once', async () => {
+      const stores = [await open(), await open(), await open()];
+      await stores[0]!.createLeadRequest(leadRequest('c1', { dueAt: '2026-11-24T12:00:00.000Z' }));
+      await stores[0]!.createLeadRequest(leadRequest('c2', { dueAt: '2026-11-24T12:00:00.001Z' }));
+      await stores[0]!.createLeadRequest(leadRequest('c3', { dueAt: '2026-11-24T11:00:00.000Z' }));
+      await stores[0]!.takeLeadRequest('c3', { id: 'ULEAD', name: null }, '2026-11-24T10:30:00.000Z');
+      const now = '2026-11-24T12:00:00.000Z';
+      const claimed = (await Promise.all(stores.map((store) => store.claimOverdueLeadRequests(now)))).flat();
+      assert.deepEqual(
+        claimed.map((record) => [record.id, record.repostedAt]),
+        [['c1', now]],
+      );
+      assert.deepEqual(await stores[1]!.claimOverdueLeadRequests('2026-11-25T12:00:00.000Z').then((rows) => rows.map((row) => row.id)), [
+        'c2',
+      ]);
+      assert.deepEqual(await stores[2]!.claimOverdueLeadRequests('2026-11-26T12:00:00.000Z'), []);
+    });
+
+    it('deletes a closed lead request after its expiry day, and keeps open and taken ones', async () => {
+      const store = await open();
+      for (const id of ['d1', 'd2', 'd3']) await store.createLeadRequest(leadRequest(id, { askerId: `U${id}` }));
+      await store.takeLeadRequest('d2', { id: 'ULEAD', name: null }, '2026-11-24T10:30:00.000Z');
+      await store.takeLeadRequest('d3', { id: 'ULEAD', name: null }, '2026-11-24T10:30:00.000Z');
+      await store.closeLeadRequest('d3', { id: 'ULEAD', name: null }, '2026-11-24T11:00:00.000Z', '2026-12-24');
+      assert.equal(await store.pruneExpired('2026-12-24'), 0);
+      assert.equal(await store.pruneExpired('2026-12-25'), 1);
+      assert.deepEqual(
+        (await store.report()).leadRequests.map((row) => row.state),
+        ['open', 'taken'],
+      );
+    });
+
+    it('reports lead requests by topic, urgency, state and times, without who asked', async () => {
+      const store = await open();
+      await store.createLeadRequest(leadRequest('e2', { askedAt: '2026-11-24T11:00:00.000Z', topicId: null, urgency: 'this-week' }));
+      await store.createLeadRequest(leadRequest('e1'));
+      await store.takeLeadRequest('e1', { id: 'ULEAD', name: null }, '2026-11-24T10:20:00.000Z');
+      await store.claimOverdueLeadRequests('2026-11-30T00:00:00.000Z');
+      assert.deepEqual((await store.report()).leadRequests, [
+        {
+          topicId: 'nudes-sharing',
+          urgency: 'today',
+          state: 'taken',
+          platform: 'slack',
+          askedAt: '2026-11-24T10:00:00.000Z',
+          takenAt: '2026-11-24T10:20:00.000Z',
+          repostedAt: null,
+        },
+        {
+          topicId: null,
+          urgency: 'this-week',
+          state: 'open',
+          platform: 'slack',
+          askedAt: '2026-11-24T11:00:00.000Z',
+          takenAt: null,
+          repostedAt: '2026-11-30T00:00:00.000Z',
+        },
+      ]);
+    });
+
+    it('remembers a channel reference, replaced when learnt again, for every instance', async () => {
+      const [one, two] = [await open(), await open()];
+      assert.equal(await one.getChannelReference('teams-leads'), undefined);
+      await one.setChannelReference('teams-leads', '{"serviceUrl":"https://a.example/"}', '2026-11-24T10:00:00.000Z');
+      await two.setChannelReference('teams-leads', '{"serviceUrl":"https://b.example/"}', '2026-11-24T11:00:00.000Z');
+      assert.equal(await one.getChannelReference('teams-leads'), '{"serviceUrl":"https://b.example/"}');
     });
 
     it('reports failures as rejected promises, not throws, once closed', async () => {

@@ -99,4 +99,46 @@ describe('record store: SQLite specifics and npm run report', () => {
     assert.match(result.stdout, /Topics never asked about \(\d+ of \d+\)/);
     assert.doesNotMatch(result.stdout.split('Topics never asked about')[1]!, /\[county-lines\]/);
   });
+
+  it('npm run report shows lead requests by topic, the time to take them in working time, and how many were never taken', async () => {
+    const store = new SqliteRecordStore(file);
+    const request = (id: string, topicId: string | null, askedAt: string) => ({
+      id,
+      platform: 'slack' as const,
+      workspace: 'T0TEST',
+      askerId: `U${id}`,
+      askerAddress: '{}',
+      topicId,
+      urgency: 'today' as const,
+      askedAt,
+      dueAt: '2026-11-24T12:00:00.000Z',
+    });
+    const lead = { id: 'ULEAD', name: null };
+    // Tuesday 24 November 2026: taken after 20 and 40 minutes; one asked on Friday at 16:50, taken on Monday at 09:10 (20 working minutes).
+    await store.createLeadRequest(request('r1', 'sextortion', '2026-11-24T10:00:00.000Z'));
+    await store.takeLeadRequest('r1', lead, '2026-11-24T10:20:00.000Z');
+    await store.createLeadRequest(request('r2', 'sextortion', '2026-11-24T11:00:00.000Z'));
+    await store.takeLeadRequest('r2', lead, '2026-11-24T11:40:00.000Z');
+    await store.closeLeadRequest('r2', lead, '2026-11-24T15:00:00.000Z', '2026-12-24');
+    await store.createLeadRequest(request('r3', 'county-lines', '2026-11-27T16:50:00.000Z'));
+    await store.takeLeadRequest('r3', lead, '2026-11-30T09:10:00.000Z');
+    await store.createLeadRequest(request('r4', null, '2026-11-24T10:00:00.000Z'));
+    await store.claimOverdueLeadRequests('2026-11-24T12:00:00.000Z');
+    await store.createLeadRequest(request('r5', 'sextortion', '2026-11-25T10:00:00.000Z'));
+    await store.close();
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/report.ts'], {
+      cwd: projectRoot,
+      env: { ...process.env, DATA_DIR: directory },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(result.status, 0, result.stderr);
+    const section = result.stdout.split('Requests to a safeguarding lead')[1]!.split('\n\n')[0]!;
+    assert.match(section, /5 asked: 3 taken \(1 closed\), 2 never taken \(1 of them posted again\)/);
+    assert.match(section, /median 20 min, longest 40 min/);
+    assert.match(section, /3 asked,\s+2 taken \(median 30 min\), 1 never taken {2}Sextortion[^\n]* \[sextortion\]/);
+    assert.match(section, /1 asked,\s+1 taken \(median 20 min\), 0 never taken {2}[^\n]* \[county-lines\]/);
+    assert.match(section, /1 asked,\s+0 taken, 1 never taken {2}No topic/);
+    assert.doesNotMatch(result.stdout, /Ur[1-5]|T0TEST/, 'the report names nobody');
+  });
 });

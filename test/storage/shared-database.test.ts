@@ -83,3 +83,114 @@ describe('two instances on one PostgreSQL database', function () {
       assert.ok(tables.includes(table), table);
   });
 });
+
+/**
+ * "Ask a safeguarding lead" across two instances on one database: the leads' Teams channel learnt by
+ * one is used by the other, a request asked through one is taken through the other, two leads
+ * pressing at once on different instances make one taker, and a request nobody took is posted
+ * again once, whichever instances look.
+ */
+describe('two instances on one PostgreSQL database: requests to a safeguarding lead', function () {
+  this.timeout(60_000);
+  const connector = new FakeBotConnector();
+  const leadsChannel = '19:leads@thread.tacv2';
+  let serviceUrl: string;
+  let schema: TestSchema | undefined;
+  let now = new Date('2026-11-24T10:00:00Z');
+  const instances: TestApp[] = [];
+
+  before(async function () {
+    skipWithoutPostgres(this, 'two instances on one database');
+    serviceUrl = await connector.start();
+    schema = await freshSchema();
+    for (let index = 0; index < 2; index++)
+      instances.push(await startTestApp({ DATABASE_URL: schema.url, ESCALATION_TEAMS_CHANNEL: leadsChannel }, { clock: () => now }));
+  });
+  after(async () => {
+    for (const instance of instances) await instance.stop();
+    await connector.stop();
+    await schema?.drop();
+  });
+
+  type Card = { body: unknown };
+  /** The data of the card's Action.Submit whose title matches. */
+  const submit = (card: Card, title: RegExp): unknown => {
+    const found: Array<{ title: string; data: unknown }> = [];
+    const walk = (node: unknown) => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        if ((node as { type?: string }).type === 'Action.Submit') found.push(node as { title: string; data: unknown });
+        for (const value of Object.values(node)) walk(value);
+      }
+    };
+    walk(card.body);
+    const match = found.find((action) => title.test(action.title));
+    assert.ok(match, `no button ${title}`);
+    return match.data;
+  };
+  const lastCard = () => (connector.messages().at(-1)!.activity.attachments as Array<{ content: Card }>)[0]!.content;
+  const postsToLeads = () =>
+    connector
+      .conversationsCreated()
+      .filter((body) => (body.channelData as { channel?: { id?: string } } | undefined)?.channel?.id === leadsChannel);
+
+  async function send(instance: TestApp, activity: Record<string, unknown>): Promise<void> {
+    assert.equal((await postJson(`${instance.baseUrl}/api/messages`, activity)).status, 200);
+  }
+  const leadPress = (value: unknown, lead: string) => ({
+    ...teamsMessage({ serviceUrl, value }),
+    from: { id: `29:${lead}`, name: lead },
+    conversation: { id: `${leadsChannel};messageid=1`, conversationType: 'channel', isGroup: true, tenantId: 'test-tenant' },
+    channelData: { tenant: { id: 'test-tenant' }, team: { id: leadsChannel }, channel: { id: leadsChannel } },
+  });
+
+  it('share the leads channel, the requests and who took them', async () => {
+    const [one, two] = instances as [TestApp, TestApp];
+    // Added to the leads' team: the event reaches instance one only.
+    await send(one, {
+      type: 'conversationUpdate',
+      id: 'added',
+      serviceUrl,
+      channelId: 'msteams',
+      from: { id: '29:owner', name: 'Owner' },
+      recipient: { id: '28:bot', name: 'Safeguarding Assistant' },
+      membersAdded: [{ id: '28:bot', name: 'Safeguarding Assistant' }],
+      conversation: { id: leadsChannel, conversationType: 'channel', isGroup: true, tenantId: 'test-tenant' },
+      channelData: { eventType: 'teamMemberAdded', team: { id: leadsChannel }, tenant: { id: 'test-tenant' } },
+    });
+
+    // Asked through instance two, which never heard from the team.
+    await send(two, teamsMessage({ serviceUrl, text: 'sextortion' }));
+    await send(two, teamsMessage({ serviceUrl, value: submit(lastCard(), /Ask a safeguarding lead/) }));
+    await send(one, teamsMessage({ serviceUrl, value: submit(lastCard(), /Today/) }));
+    assert.equal(postsToLeads().length, 1);
+    const take = submit(
+      (postsToLeads()[0]!.activity as { attachments: Array<{ content: Card }> }).attachments[0]!.content,
+      /I'll take this/,
+    );
+
+    // Two leads press at the same moment on different instances: one takes it, the other is told.
+    const before = connector.messages().length;
+    await Promise.all([send(one, leadPress(take, 'lead-a')), send(two, leadPress(take, 'lead-b'))]);
+    assert.equal(connector.updates().length, 1, 'the request was updated once');
+    const said = connector
+      .messages()
+      .slice(before)
+      .map((message) => JSON.stringify(message.activity));
+    assert.equal(said.filter((json) => /has taken your request/.test(json)).length, 1, 'the asker was told once');
+    assert.equal(said.filter((json) => /already taken this request/.test(json)).length, 1, 'the other lead was told');
+  });
+
+  it('post a request nobody took again once, however many instances look at the same moment', async () => {
+    const [one, two] = instances as [TestApp, TestApp];
+    await send(one, teamsMessage({ serviceUrl, text: 'county lines' }));
+    await send(one, teamsMessage({ serviceUrl, value: submit(lastCard(), /Ask a safeguarding lead/) }));
+    await send(two, teamsMessage({ serviceUrl, value: submit(lastCard(), /This week/) }));
+    const posted = postsToLeads().length;
+    now = new Date('2026-11-24T12:00:00Z');
+    const reposted = await Promise.all([one.app.repostOverdueLeadRequests(), two.app.repostOverdueLeadRequests()]);
+    assert.equal(reposted[0]! + reposted[1]!, 1);
+    assert.equal(postsToLeads().length, posted + 1);
+    assert.equal((await one.app.repostOverdueLeadRequests()) + (await two.app.repostOverdueLeadRequests()), 0);
+  });
+});

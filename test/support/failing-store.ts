@@ -28,6 +28,36 @@ export class FailingStore implements RecordStore {
   pruneExpired(): Promise<number> {
     return this.fail('pruneExpired');
   }
+  createLeadRequest(): Promise<void> {
+    return this.fail('createLeadRequest');
+  }
+  getLeadRequest(): Promise<undefined> {
+    return this.fail('getLeadRequest');
+  }
+  activeLeadRequest(): Promise<undefined> {
+    return this.fail('activeLeadRequest');
+  }
+  setLeadRequestPost(): Promise<void> {
+    return this.fail('setLeadRequestPost');
+  }
+  deleteLeadRequest(): Promise<void> {
+    return this.fail('deleteLeadRequest');
+  }
+  takeLeadRequest(): Promise<boolean> {
+    return this.fail('takeLeadRequest');
+  }
+  closeLeadRequest(): Promise<boolean> {
+    return this.fail('closeLeadRequest');
+  }
+  claimOverdueLeadRequests(): Promise<never[]> {
+    return this.fail('claimOverdueLeadRequests');
+  }
+  getChannelReference(): Promise<undefined> {
+    return this.fail('getChannelReference');
+  }
+  setChannelReference(): Promise<void> {
+    return this.fail('setChannelReference');
+  }
   report(): Promise<StoreReport> {
     return this.fail('report');
   }

@@ -42,7 +42,7 @@ export class FakeBotConnector {
         return;
       }
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ id: `reply-${this.requests.length}` }));
+      response.end(JSON.stringify(this.answer(recorded)));
     });
     this.server.listen(0, '127.0.0.1');
     await once(this.server, 'listening');
@@ -68,17 +68,48 @@ export class FakeBotConnector {
       .map((request) => ({ path: request.path, activity: request.body as Record<string, unknown> }));
   }
 
+  /** As the connector answers: a new activity's id, or for a new conversation its id (and its first message's, in a channel). */
+  private answer(request: RecordedRequest): Record<string, string> {
+    const n = this.requests.length;
+    if (request.method !== 'POST' || request.path !== '/v3/conversations') return { id: `reply-${n}` };
+    const channel = (request.body as { channelData?: { channel?: { id?: string } } } | undefined)?.channelData?.channel?.id;
+    return channel ? { id: `${channel};messageid=${1700000100000 + n}`, activityId: String(1700000100000 + n) } : { id: `a:created-${n}` };
+  }
+
+  /** Conversations the bot created (POST /v3/conversations): 1:1 chats it opened, and new threads in a channel with their first message. */
+  conversationsCreated(): Array<Record<string, unknown>> {
+    return this.requests
+      .filter((request) => request.method === 'POST' && request.path === '/v3/conversations')
+      .map((request) => request.body as Record<string, unknown>);
+  }
+
+  /** Messages the bot replaced (updateActivity: PUT to an activity). */
+  updates(): Array<{ path: string; activity: Record<string, unknown> }> {
+    return this.requests
+      .filter((request) => request.method === 'PUT')
+      .map((request) => ({ path: request.path, activity: request.body as Record<string, unknown> }));
+  }
+
   /** Waits until `count` messages have arrived (the bot replies after answering the HTTP call). */
   async waitForMessages(count: number, timeoutMs = 5000): Promise<Array<{ path: string; activity: Record<string, unknown> }>> {
+    return this.waitFor(() => this.messages(), 'message(s)', count, timeoutMs);
+  }
+
+  /** Waits until `count` updates have arrived. */
+  async waitForUpdates(count: number, timeoutMs = 5000): Promise<Array<{ path: string; activity: Record<string, unknown> }>> {
+    return this.waitFor(() => this.updates(), 'update(s)', count, timeoutMs);
+  }
+
+  private async waitFor<T>(list: () => T[], what: string, count: number, timeoutMs: number): Promise<T[]> {
     const deadline = Date.now() + timeoutMs;
-    while (this.messages().length < count) {
-      if (Date.now() > deadline) throw new Error(`expected ${count} message(s), got ${this.messages().length}`);
+    while (list().length < count) {
+      if (Date.now() > deadline) throw new Error(`expected ${count} ${what}, got ${list().length}`);
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
         setTimeout(resolve, 50);
       });
     }
-    return this.messages();
+    return list();
   }
 }
 

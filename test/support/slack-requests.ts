@@ -53,20 +53,29 @@ export function eventCallback(event: Record<string, unknown>): string {
   });
 }
 
+/** Who presses a button, and where: by default the practitioner, in channel C0TEST of workspace T0TEST. */
+export interface Presser {
+  user?: string;
+  team?: string;
+  channel?: string;
+}
+
 export function blockAction(
   responseUrl: string,
   value: string,
   container: Record<string, unknown> = { type: 'message', message_ts: '1700000000.000200', channel_id: 'C0TEST' },
+  presser: Presser = {},
 ): string {
+  const { user = 'U0PRACTITIONER', team = 'T0TEST', channel = 'C0TEST' } = presser;
   const payload = {
     type: 'block_actions',
-    team: { id: 'T0TEST', domain: 'test' },
-    user: { id: 'U0PRACTITIONER', name: 'practitioner', team_id: 'T0TEST' },
+    team: { id: team, domain: 'test' },
+    user: { id: user, name: user.toLowerCase(), team_id: team },
     api_app_id: 'A0TEST',
     token: 'deprecated-verification-token',
-    container,
+    container: container.channel_id ? { ...container, channel_id: channel } : container,
     trigger_id: '123.456.def',
-    channel: { id: 'C0TEST', name: 'safeguarding' },
+    channel: { id: channel, name: channel === 'C0TEST' ? 'safeguarding' : 'other' },
     response_url: responseUrl,
     actions: [
       {

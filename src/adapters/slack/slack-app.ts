@@ -4,9 +4,11 @@ import type { SlackSettings } from '../../config.js';
 import type { ConversationHandler, TurnContext } from '../../conversation/conversation-handler.js';
 import type { Engine } from '../../engine/index.js';
 import { errorSummary } from '../../error-summary.js';
+import type { LeadRequests } from '../../escalation/lead-requests.js';
 import type { Logger } from '../../logger.js';
 import { renderAppHome, renderBlockKit, renderPrivacyReminder, type SlackMessage } from '../../render/block-kit/block-kit-renderer.js';
 import { boltLogger } from './bolt-logger.js';
+import { SlackLeadsChannel } from './slack-leads-channel.js';
 import { directMessageUrl, hasFiles, slackQuestionText } from './slack-message.js';
 
 export interface SlackSide {
@@ -34,7 +36,19 @@ interface MessageLikeEvent {
  * it holds no matching logic. HTTP mode is mounted on the shared server; with SLACK_APP_TOKEN it
  * uses Socket Mode instead, so no public URL is needed.
  */
-export function createSlackSide(settings: SlackSettings, conversation: ConversationHandler, engine: Engine, logger: Logger): SlackSide {
+export interface SlackLeads {
+  requests: LeadRequests;
+  /** ESCALATION_SLACK_CHANNEL: the Slack channel id of the safeguarding leads. */
+  channelId: string;
+}
+
+export function createSlackSide(
+  settings: SlackSettings,
+  conversation: ConversationHandler,
+  engine: Engine,
+  logger: Logger,
+  leads?: SlackLeads,
+): SlackSide {
   const socketMode = Boolean(settings.appToken);
   const slackLogger = boltLogger(logger);
   // Every call to Slack (Web API and response_url) is bounded, and retried only briefly: an answer
@@ -70,10 +84,18 @@ export function createSlackSide(settings: SlackSettings, conversation: Conversat
     logger: slackLogger,
   });
 
-  const turn = (shared: boolean, teamId: string | undefined, userId: string | undefined): TurnContext => ({
+  // Requests to the leads go through a client of their own: they are sent outside any event's handler too (posted again).
+  if (leads)
+    leads.requests.connect(
+      'slack',
+      new SlackLeadsChannel(new WebClient(settings.botToken, { ...clientOptions, logger: slackLogger }), leads.channelId),
+    );
+
+  const turn = (shared: boolean, teamId: string | undefined, userId: string | undefined, channelId?: string): TurnContext => ({
     platform: 'slack',
     shared,
     ...(userId ? { userId: `${teamId ?? ''}:${userId}` } : {}),
+    ...(userId && teamId ? { presser: { id: userId, workspace: teamId, conversation: channelId ?? '' } } : {}),
   });
   const safely = async (what: string, work: () => Promise<void>, onFailure: (safety: SlackMessage) => Promise<unknown>) => {
     // Kept until done, so a stop waits for answers still on their way to Slack.
@@ -101,7 +123,7 @@ export function createSlackSide(settings: SlackSettings, conversation: Conversat
       'command',
       async () => {
         const text = slackQuestionText(command.text);
-        const asker = turn(false, command.team_id, command.user_id);
+        const asker = turn(false, command.team_id, command.user_id, command.channel_id);
         const reply = text ? await conversation.text(text, asker) : await conversation.welcome(asker);
         await respond({ response_type: 'ephemeral', ...renderBlockKit(reply) });
       },
@@ -117,7 +139,7 @@ export function createSlackSide(settings: SlackSettings, conversation: Conversat
       'app_mention',
       async () => {
         const shared = mention.channel_type !== 'im';
-        const asker = turn(shared, (body as { team_id?: string }).team_id, mention.user);
+        const asker = turn(shared, (body as { team_id?: string }).team_id, mention.user, mention.channel);
         const dmUrl = directMessageUrl((body as { api_app_id?: string }).api_app_id, (body as { team_id?: string }).team_id);
         if (hasFiles(mention)) await post(renderBlockKit(await conversation.attachments(asker)));
         const text = slackQuestionText(mention.text);
@@ -146,7 +168,7 @@ export function createSlackSide(settings: SlackSettings, conversation: Conversat
     await safely(
       'direct-message',
       async () => {
-        const asker = turn(false, (body as { team_id?: string }).team_id, message.user);
+        const asker = turn(false, (body as { team_id?: string }).team_id, message.user, message.channel);
         if (hasFiles(message)) await post(renderBlockKit(await conversation.attachments(asker)));
         const text = slackQuestionText(message.text);
         if (!text && hasFiles(message)) return;
@@ -162,8 +184,17 @@ export function createSlackSide(settings: SlackSettings, conversation: Conversat
     if ((action as { action_id?: string }).action_id === 'sa_open_dm') return;
     const reply = (message: SlackMessage) =>
       answerButton(respond, message, body.type === 'block_actions' && body.container?.type === 'view', client, body.user.id);
-    const presser = turn(false, body.user.team_id ?? body.team?.id, body.user.id);
-    await safely('button', async () => reply(renderBlockKit(await conversation.action(value, presser))), reply);
+    const where = body.type === 'block_actions' ? (body.channel?.id ?? (body.container as { channel_id?: string })?.channel_id) : undefined;
+    const presser = turn(false, body.user.team_id ?? body.team?.id, body.user.id, where);
+    await safely(
+      'button',
+      async () => {
+        // A lead's press that worked has nothing to say: the request's message in the channel shows it.
+        const answer = await conversation.action(value, presser);
+        if (answer) await reply(renderBlockKit(answer));
+      },
+      reply,
+    );
   });
 
   app.event('app_home_opened', async ({ event, client }) => {

@@ -3,11 +3,19 @@ import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
+  type ConversationParameters,
+  type ConversationReference,
+  type ConversationResourceResponse,
   type InvokeResponse,
   type ResourceResponse,
   type TurnContext,
 } from 'botbuilder';
-import type { AuthenticateRequestResult, BotFrameworkAuthentication, ConnectorClient } from 'botframework-connector';
+import {
+  type AuthenticateRequestResult,
+  AuthenticationConstants,
+  type BotFrameworkAuthentication,
+  type ConnectorClient,
+} from 'botframework-connector';
 import type { TeamsSettings } from '../../config.js';
 import { errorSummary } from '../../error-summary.js';
 import type { Logger } from '../../logger.js';
@@ -65,6 +73,58 @@ export class SafeguardingCloudAdapter extends CloudAdapter {
     }
   }
 
+  /**
+   * A turn of the bot's own, not answering a request (posting to the leads' channel, telling an
+   * asker): its connector calls share one deadline, as a request's do.
+   */
+  async proactive(appId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    await this.withDeadline((signal) =>
+      this.continueConversationAsync(appId, reference, async (context) => {
+        context.turnState.set(turnDeadlineKey, signal);
+        // There is no incoming message to reply to: what is sent starts anew in the conversation.
+        delete (context.activity as Partial<Activity>).id;
+        await logic(context);
+      }),
+    );
+  }
+
+  /**
+   * Creates a conversation, within the deadline: a 1:1 chat with a user (Teams returns the existing
+   * one), or a new thread in a channel when the parameters carry the channel and its first message.
+   */
+  async createConversation(appId: string, serviceUrl: string, parameters: ConversationParameters): Promise<ConversationResourceResponse> {
+    return this.withDeadline(async (signal) => {
+      const claims = this.createClaimsIdentity(appId);
+      claims.claims.push({ type: AuthenticationConstants.ServiceUrlClaim, value: serviceUrl });
+      const client = await this.botFrameworkAuthentication.createConnectorFactory(claims).create(serviceUrl, undefined);
+      const created = await client.conversations.createConversation(parameters, { abortSignal: signal });
+      if (!created.id) throw new Error('the Bot Connector did not create the conversation');
+      return created;
+    });
+  }
+
+  /** As CloudAdapterBase updates a message, with the turn's deadline on the connector call. */
+  override async updateActivity(context: TurnContext, activity: Partial<Activity>): Promise<ResourceResponse | undefined> {
+    const signal = connectorDeadline(context);
+    if (!signal) return (await super.updateActivity(context, activity)) ?? undefined;
+    const client = context.turnState.get<ConnectorClient>(this.ConnectorClientKey);
+    if (!client) throw new Error('Unable to extract ConnectorClient from turn context.');
+    const response = await client.conversations.updateActivity(activity.conversation?.id ?? '', activity.id ?? '', activity, {
+      abortSignal: signal,
+    });
+    return response?.id ? { id: response.id } : undefined;
+  }
+
+  private async withDeadline<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new ConnectorTimeoutError(this.connectorTimeoutMs)), this.connectorTimeoutMs);
+    try {
+      return await work(deadline.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** As CloudAdapterBase sends them, with the turn's deadline on every connector call. */
   override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
     const signal = connectorDeadline(context);
@@ -96,7 +156,7 @@ function connectorDeadline(context: TurnContext): AbortSignal | undefined {
 export function createBotFrameworkAdapter(
   settings: TeamsSettings,
   logger: Logger,
-  bot: SafeguardingTeamsBot,
+  bot: Pick<SafeguardingTeamsBot, 'safetyActivity'>,
   options: { connectorTimeoutMs: number; authentication?: BotFrameworkAuthentication },
 ): SafeguardingCloudAdapter {
   const configuration: ConfigurationBotFrameworkAuthenticationOptions = {
@@ -116,7 +176,10 @@ export function createBotFrameworkAdapter(
  * still gets 999 and the advice lines, never silence; unless the turn's connector time is up,
  * when a second card would only wait on the same dead connector.
  */
-export function replyWithSafetyCard(logger: Logger, bot: SafeguardingTeamsBot): (context: TurnContext, error: Error) => Promise<void> {
+export function replyWithSafetyCard(
+  logger: Logger,
+  bot: Pick<SafeguardingTeamsBot, 'safetyActivity'>,
+): (context: TurnContext, error: Error) => Promise<void> {
   return async (context, error) => {
     const timedOut = connectorDeadline(context)?.aborted ?? false;
     logger.error(

@@ -20,10 +20,13 @@
   const slackPanel = document.getElementById('slack-panel');
   const slackPreview = document.getElementById('slack-preview');
   const slackJson = document.getElementById('slack-json');
+  const leadsPanel = document.getElementById('leads-panel');
+  const leadsTranscript = document.getElementById('leads-transcript');
 
   const markdown = window.markdownit({ html: false, linkify: false, breaks: true });
   AdaptiveCards.AdaptiveCard.onProcessMarkdown = (text, result) => {
-    result.outputHtml = markdown.render(text);
+    // Teams shows <at>Name</at> as a mention of that person; here it is shown as a bold @Name.
+    result.outputHtml = markdown.render(text.replace(/<at>([^<]*)<\/at>/g, (_mention, name) => `**@${name}**`));
     result.didProcess = true;
   };
 
@@ -52,20 +55,40 @@
     scrollToEnd();
   }
 
-  function showBotMessage(activity) {
-    typing.hidden = true;
-    const item = document.createElement('li');
-    item.className = 'bot';
+  // The cards of a message, rendered by Microsoft's renderer; their buttons act as `as` (the user, or a lead).
+  function renderCards(item, activity, as) {
+    item.replaceChildren();
     for (const attachment of activity.attachments || []) {
       if (attachment.contentType !== 'application/vnd.microsoft.card.adaptive') continue;
       const card = new AdaptiveCards.AdaptiveCard();
       if (hostConfig) card.hostConfig = new AdaptiveCards.HostConfig(hostConfig);
-      card.onExecuteAction = onCardAction;
+      card.onExecuteAction = (action) => onCardAction(action, as);
       card.parse(attachment.content);
       const rendered = card.render();
       if (rendered) item.appendChild(rendered);
     }
     if (!item.childNodes.length && activity.text) item.textContent = activity.text;
+  }
+
+  // A message in the simulated leads' channel, or a new version of one (a lead took it, or it was posted again).
+  function showLeadsMessage(activity) {
+    leadsPanel.hidden = false;
+    let item = leadsTranscript.querySelector(`li[data-activity-id="${CSS.escape(activity.id)}"]`);
+    if (!item) {
+      item = document.createElement('li');
+      item.className = 'bot';
+      item.dataset.activityId = activity.id;
+      leadsTranscript.appendChild(item);
+    }
+    renderCards(item, activity, 'lead');
+    leadsTranscript.scrollTop = item.offsetTop - leadsTranscript.offsetTop - 8;
+  }
+
+  function showBotMessage(activity) {
+    typing.hidden = true;
+    const item = document.createElement('li');
+    item.className = 'bot';
+    renderCards(item, activity, 'user');
     transcript.appendChild(item);
     // Show the start of a new answer (999 comes first in an emergency), not its end.
     transcript.scrollTop = item.offsetTop - transcript.offsetTop - 8;
@@ -75,9 +98,9 @@
     }
   }
 
-  function onCardAction(action) {
+  function onCardAction(action, as) {
     if (action instanceof AdaptiveCards.SubmitAction) {
-      send({ value: action.data });
+      send(as === 'lead' ? { value: action.data, as: 'lead' } : { value: action.data });
     } else if (action instanceof AdaptiveCards.OpenUrlAction && action.url) {
       if (/^(tel|mailto):/.test(action.url)) window.location.href = action.url;
       else window.open(action.url, '_blank', 'noopener');
@@ -86,7 +109,8 @@
 
   async function send(body) {
     if (!conversationId) return;
-    typing.hidden = false;
+    // A lead's press changes a card in the leads' channel; the bot does not type a reply to it.
+    if (body.as !== 'lead') typing.hidden = false;
     try {
       const response = await fetch(`/playground/conversations/${conversationId}/activities`, {
         method: 'POST',
@@ -173,6 +197,10 @@
         typing.hidden = false;
         return;
       }
+      if (activity.channelData?.playgroundLeads) {
+        if (activity.type === 'message' || activity.type === 'messageUpdate') showLeadsMessage(activity);
+        return;
+      }
       if (activity.type !== 'message') return;
       if (activity.from && activity.from.role === 'user') showUserMessage(activity);
       else showBotMessage(activity);
@@ -204,7 +232,9 @@
     try {
       hostConfig = await (await fetch('/playground/host-config.json')).json();
       const response = await fetch('/playground/conversations', { method: 'POST' });
-      conversationId = (await response.json()).conversationId;
+      const started = await response.json();
+      conversationId = started.conversationId;
+      leadsPanel.hidden = !started.leadsChannel;
       listen();
     } catch {
       note('Could not reach the bot. Is it running? Start it with npm start, then reload.');

@@ -8,6 +8,7 @@ import type { ContactView } from '../../engine/index.js';
 import type { ContactGroup } from '../../knowledge/pack-types.js';
 import { citationText, contactTitle, emergencyBanner, procedureKindLabel } from '../labels.js';
 import { emailLink, escapeCardText as esc, phoneLink } from './card-text.js';
+import { addLeadElement } from './lead-cards.js';
 
 export const defaultCardsDirectory = resolve(fileURLToPath(new URL('../../../cards', import.meta.url)));
 
@@ -73,6 +74,7 @@ export class AdaptiveCardRenderer {
     const template = chooseTemplate(reply);
     const data = this.viewModel(reply, options);
     const card = this.templates.get(template)!.expand({ $root: data }) as Record<string, unknown>;
+    if (reply.lead) addLeadElement(card, reply.lead);
     return { template, card, summary: shortText(reply) };
   }
 

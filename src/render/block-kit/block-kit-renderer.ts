@@ -5,6 +5,7 @@ import type { Answer, TriageView } from '../../engine/index.js';
 import type { Contact, ContactGroup } from '../../knowledge/pack-types.js';
 import { citationText, contactReach, contactTitle, headings, procedureKindLabel } from '../labels.js';
 import { renderPlainText } from '../plain-text.js';
+import { leadBlocks } from './lead-blocks.js';
 import { escapeMrkdwn as esc } from './mrkdwn.js';
 
 /** Block Kit's published limits. */
@@ -129,6 +130,7 @@ export function renderBlockKit(reply: Reply, options: SlackRenderOptions = {}): 
       ]),
     );
   }
+  blocks.push(...leadBlocks(reply.lead));
   blocks.push({ type: 'divider' }, context(`*${esc(answer.safetyLine)}*`, esc(citationText(answer.source))));
 
   return { text: fallbackText(reply), blocks: fitWithinLimit(blocks) };
