@@ -15,8 +15,6 @@ export interface RiskModelHeader {
   corpusSha256: string;
   seed: number;
   featureHashBits: number;
-  windowWords: number;
-  windowStride: number;
   /** Hidden units reading each window's word vectors. */
   hidden: number;
   /** Probability at or above which the message is an emergency, and at or above which it may be one. */
@@ -27,7 +25,8 @@ export interface RiskModelHeader {
   vocabulary: string;
   /** Lengths (in elements) of the arrays in risk-model.bin: the members' arrays, one member after another. */
   layout: {
-    members: Array<{ windowFeatureCount: number; messageFeatureCount: number }>;
+    /** Each member's window (words, and how far it moves on) and how many hashed features it keeps. */
+    members: Array<{ windowWords: number; windowStride: number; windowFeatureCount: number; messageFeatureCount: number }>;
     /** Numbers per word row: hidden units for the window, for the message, then one linear term each. */
     wordRowWidth: number;
   };

@@ -12,6 +12,7 @@ import {
   type NewLeadRequest,
   type RecordStore,
   type StoreReport,
+  unclosedRequestCutoff,
 } from './record-store.js';
 
 /**
@@ -142,7 +143,10 @@ export class PostgresRecordStore implements RecordStore {
   async pruneExpired(today: string): Promise<number> {
     const unanswered = await this.pool.query('DELETE FROM unanswered WHERE expires_day < $1', [today]);
     const requests = await this.pool.query("DELETE FROM lead_requests WHERE state = 'closed' AND expires_day < $1", [today]);
-    return (unanswered.rowCount ?? 0) + (requests.rowCount ?? 0);
+    const unclosed = await this.pool.query("DELETE FROM lead_requests WHERE state <> 'closed' AND asked_at < $1", [
+      unclosedRequestCutoff(today),
+    ]);
+    return (unanswered.rowCount ?? 0) + (requests.rowCount ?? 0) + (unclosed.rowCount ?? 0);
   }
 
   async createLeadRequest(request: NewLeadRequest): Promise<void> {

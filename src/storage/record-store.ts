@@ -22,7 +22,11 @@ export interface RecordStore {
   recordUnanswered(redactedText: string, kind: AnswerKind, platform: Platform, day: string, expiresDay: string): Promise<void>;
   getArea(userKey: string): Promise<WorkArea | undefined>;
   setArea(userKey: string, area: WorkArea, day: string): Promise<void>;
-  /** Removes unanswered questions past their expiry day, and lead requests closed more than 30 days ago; resolves with how many went. */
+  /**
+   * Removes unanswered questions past their expiry day, lead requests closed more than 30 days ago,
+   * and lead requests never closed that were asked more than `unclosedRequestRetentionDays` ago (they
+   * hold the asker's id and name); resolves with how many went.
+   */
   pruneExpired(today: string): Promise<number>;
 
   createLeadRequest(request: NewLeadRequest): Promise<void>;
@@ -66,6 +70,16 @@ export interface StoreReport {
 
 export type LeadUrgency = 'today' | 'this-week';
 export type LeadRequestState = 'open' | 'taken' | 'closed';
+
+/** How long a lead request that nobody closed is kept: long past any use, not for ever. */
+export const unclosedRequestRetentionDays = 90;
+
+/** The first day whose unclosed requests are still kept, for a given today (YYYY-MM-DD, UTC arithmetic). */
+export function unclosedRequestCutoff(today: string): string {
+  const day = new Date(`${today}T00:00:00.000Z`);
+  day.setUTCDate(day.getUTCDate() - unclosedRequestRetentionDays);
+  return day.toISOString().slice(0, 10);
+}
 
 /** A lead as the platform names them: their id, and for a Teams mention their display name. */
 export interface LeadPerson {

@@ -14,6 +14,7 @@ import {
   type NewLeadRequest,
   type RecordStore,
   type StoreReport,
+  unclosedRequestCutoff,
 } from './record-store.js';
 
 /** Each step brings an older database up to the next version; PRAGMA user_version says where it is. */
@@ -93,6 +94,7 @@ export class SqliteRecordStore implements RecordStore {
       ),
       prune: this.db.prepare('DELETE FROM unanswered WHERE expires_day < ?'),
       pruneLeadRequests: this.db.prepare("DELETE FROM lead_requests WHERE state = 'closed' AND expires_day < ?"),
+      pruneUnclosedLeadRequests: this.db.prepare("DELETE FROM lead_requests WHERE state <> 'closed' AND asked_at < ?"),
       createLeadRequest: this.db.prepare(
         `INSERT INTO lead_requests (id, platform, workspace, asker_id, asker_address, topic_id, urgency, state, asked_at, due_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
@@ -142,7 +144,11 @@ export class SqliteRecordStore implements RecordStore {
   }
 
   async pruneExpired(today: string): Promise<number> {
-    return this.statements.prune.run(today).changes + this.statements.pruneLeadRequests.run(today).changes;
+    return (
+      this.statements.prune.run(today).changes +
+      this.statements.pruneLeadRequests.run(today).changes +
+      this.statements.pruneUnclosedLeadRequests.run(unclosedRequestCutoff(today)).changes
+    );
   }
 
   async createLeadRequest(request: NewLeadRequest): Promise<void> {

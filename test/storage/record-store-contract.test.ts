@@ -311,6 +311,16 @@ for (const backend of [sqliteBackend(), postgresBackend()]) {
       );
     });
 
+    it('deletes a lead request nobody closed 90 days after it was asked, since it holds the asker', async () => {
+      const store = await open();
+      for (const id of ['u1', 'u2']) await store.createLeadRequest(leadRequest(id, { askerId: `U${id}` }));
+      await store.takeLeadRequest('u2', { id: 'ULEAD', name: null }, '2026-11-24T10:30:00.000Z');
+      // Asked on 2026-11-24: kept through 2027-02-22 (89 days on), gone once 90 days have passed.
+      assert.equal(await store.pruneExpired('2027-02-22'), 0);
+      assert.equal(await store.pruneExpired('2027-02-23'), 2);
+      assert.equal(await store.getLeadRequest('u1'), undefined);
+    });
+
     it('reports lead requests by topic, urgency, state and times, without who asked', async () => {
       const store = await open();
       await store.createLeadRequest(leadRequest('e2', { askedAt: '2026-11-24T11:00:00.000Z', topicId: null, urgency: 'this-week' }));

@@ -285,7 +285,7 @@ export class RiskTrainer {
   }
 }
 
-export type HeaderBasics = Omit<RiskModelHeader, 'vocabulary' | 'layout' | 'hidden' | 'featureHashBits' | 'windowWords' | 'windowStride'>;
+export type HeaderBasics = Omit<RiskModelHeader, 'vocabulary' | 'layout' | 'hidden' | 'featureHashBits'>;
 
 /** The whole model from its trained members (trained with the same settings, different seeds). */
 export function assembleModel(trainers: readonly RiskTrainer[], vocabulary: readonly string[], basics: HeaderBasics): RiskModelWeights {
@@ -296,12 +296,12 @@ export function assembleModel(trainers: readonly RiskTrainer[], vocabulary: read
     header: {
       ...basics,
       featureHashBits,
-      windowWords: first.settings.windowWords,
-      windowStride: first.settings.windowStride,
       hidden: first.hidden,
       vocabulary: kept.join(' '),
       layout: {
-        members: members.map((member) => ({
+        members: members.map((member, index) => ({
+          windowWords: trainers[index]!.settings.windowWords,
+          windowStride: trainers[index]!.settings.windowStride,
           windowFeatureCount: member.windowFeatureIds.length,
           messageFeatureCount: member.messageFeatureIds.length,
         })),

@@ -75,3 +75,28 @@ export interface ThresholdTargets {
 function nextUp(value: number): number {
   return value + Math.max(Number.EPSILON, Math.abs(value) * Number.EPSILON);
 }
+
+/** How well probabilities separate emergencies from the rest, at the operating points that matter. */
+export function separation(scored: Array<{ emergency: boolean; p: number }>): string {
+  const positives = scored
+    .filter((item) => item.emergency)
+    .map((item) => item.p)
+    .sort((a, b) => b - a);
+  const negatives = scored
+    .filter((item) => !item.emergency)
+    .map((item) => item.p)
+    .sort((a, b) => b - a);
+  const falseAlarmsAtRecall = (recall: number) => {
+    const threshold = positives[Math.ceil(recall * positives.length) - 1]!;
+    return negatives.filter((p) => p >= threshold).length / negatives.length;
+  };
+  const recallAtFalseAlarms = (rate: number) => {
+    const threshold = negatives[Math.floor(rate * negatives.length)] ?? 0;
+    return positives.filter((p) => p > threshold).length / positives.length;
+  };
+  let concordant = 0;
+  for (const p of positives) for (const n of negatives) concordant += p > n ? 1 : p === n ? 0.5 : 0;
+  const auc = concordant / (positives.length * negatives.length);
+  const pct = (value: number) => `${(100 * value).toFixed(1)}%`;
+  return `AUC ${auc.toFixed(4)}; false alarms at 97% recall ${pct(falseAlarmsAtRecall(0.97))}, at 99% ${pct(falseAlarmsAtRecall(0.99))}; recall at 3% false alarms ${pct(recallAtFalseAlarms(0.03))}`;
+}

@@ -13,7 +13,7 @@ import {
 import { corpusSha256, type LabelledMessage, readSplit, testSplitSha256 } from './corpus.js';
 import { readWords, score, trainingExamples } from './examples.js';
 import { assembleModel, RiskTrainer, seededRandom, type TrainingSettings } from './risk-trainer.js';
-import { type BandFigures, chooseThresholds, figuresAt, type Scored } from './thresholds.js';
+import { type BandFigures, chooseThresholds, figuresAt, type Scored, separation } from './thresholds.js';
 import { loadWordVectors } from './word-vectors.js';
 
 /**
@@ -41,8 +41,18 @@ const settings: TrainingSettings = {
  * together must take every emergency.
  */
 const thresholdTargets = { falseEmergencyBudget: 0.015, possibleRecall: 1 };
-/** Members trained from different seeds and averaged: one run's quirks (and its thresholds' noise) matter less. */
-const members = Number(process.env.RISK_MEMBERS ?? 3);
+/**
+ * Members trained alike but from different seeds and with different reading windows, averaged: one
+ * run's quirks (and its thresholds' noise) matter less, and a danger is read at more than one scale.
+ */
+const memberWindows: Array<{ windowWords: number; windowStride: number }> = process.env.RISK_WINDOWS
+  ? JSON.parse(process.env.RISK_WINDOWS)
+  : [
+      { windowWords: 14, windowStride: 3 },
+      { windowWords: 10, windowStride: 2 },
+      { windowWords: 20, windowStride: 4 },
+    ];
+const members = Number(process.env.RISK_MEMBERS ?? memberWindows.length);
 /** Common English words whose vectors ship with the model, beyond the training corpus's own words. */
 const commonWordCount = 20_000;
 
@@ -61,7 +71,7 @@ function main(): void {
 
   const trainers = Array.from({ length: members }, (_, member) => {
     // Each member: its own seed for the starting weights, the order, the dropout and the noisy copies.
-    const memberSettings = { ...settings, seed: settings.seed + 7919 * member };
+    const memberSettings = { ...settings, ...memberWindows[member % memberWindows.length], seed: settings.seed + 7919 * member };
     const examples = trainingExamples(train, seededRandom(memberSettings.seed + 1));
     const trainer = new RiskTrainer(vectors, memberSettings);
     trainer.train(examples, (epoch, loss) => {
@@ -101,6 +111,7 @@ function main(): void {
   printFigures('train', trainFigures);
   printFigures('dev', devFigures);
   if (experiment) {
+    console.log(`dev separation: ${separation(devScored.map((item) => ({ emergency: item.emergency, p: item.probability })))}`);
     // Dev's misses and false alarms, to read (`npm run --silent eval:risk -- training/risk/dev/*.jsonl` shows them with the whole engine).
     console.log('Experiment: nothing written, and the test split was not scored.');
     return;

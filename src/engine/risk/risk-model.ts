@@ -40,7 +40,7 @@ export class RiskModel {
     header.vocabulary.split(' ').forEach((word, row) => {
       if (word) this.rowOfWord.set(word, row);
     });
-    this.members = weights.members.map((member) => new RiskMember(header, member));
+    this.members = weights.members.map((member, index) => new RiskMember(header, member, header.layout.members[index]!));
   }
 
   get thresholds(): { emergency: number; possible: number } {
@@ -77,8 +77,7 @@ export class RiskModel {
       }
       rows[index] = this.rowOfWord.get(word) ?? -1;
     }
-    const { windowWords, windowStride } = this.weights.header;
-    return { pairs, messagePairs, rows, windows: readingWindows(count, windowWords, windowStride) };
+    return { pairs, messagePairs, rows };
   }
 }
 
@@ -88,7 +87,6 @@ interface Reading {
   messagePairs: Int32Array;
   /** Row of each word's distilled vector, or -1. */
   rows: Int32Array;
-  windows: Array<[number, number]>;
 }
 
 interface MemberScore {
@@ -119,6 +117,8 @@ class RiskMember {
   constructor(
     header: RiskModelHeader,
     private readonly weights: RiskMemberWeights,
+    /** This member's reading window: how many words, and how far it moves on. */
+    private readonly window: { windowWords: number; windowStride: number },
   ) {
     this.hidden = header.hidden;
     this.rowWidth = header.layout.wordRowWidth;
@@ -168,7 +168,7 @@ class RiskMember {
 
     let best = Number.NEGATIVE_INFINITY;
     let bestWindow: [number, number] = [0, count];
-    for (const [start, end] of reading.windows) {
+    for (const [start, end] of readingWindows(count, this.window.windowWords, this.window.windowStride)) {
       let score = weightSums[end]! - weightSums[start]!;
       const words = withVector[end]! - withVector[start]!;
       for (let unit = 0; unit < hidden; unit++) {
