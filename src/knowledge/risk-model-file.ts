@@ -91,6 +91,13 @@ export function readRiskModel(directory: string): RiskModelWeights {
     for (let index = 0; index < count; index++) weights[index] = stored[index]! * scale;
     return weights;
   };
+  for (const member of header.layout.members) {
+    if (
+      !(Number.isInteger(member.windowWords) && member.windowWords > 0 && Number.isInteger(member.windowStride) && member.windowStride > 0)
+    ) {
+      throw new Error(`${headerFile}: a member has no reading window; retrain with npm run train:risk.`);
+    }
+  }
   const members = header.layout.members.map(
     ({ windowFeatureCount, messageFeatureCount }): RiskMemberWeights => ({
       windowFeatureIds: take((b, o, l) => new Uint32Array(b, o, l), windowFeatureCount, 4),
