@@ -1,4 +1,5 @@
 import type { KnowledgePack } from '../knowledge/pack-types.js';
+import { AccountReader, type AccountSentence } from './account-reader.js';
 import { AnswerBuilder } from './answer-builder.js';
 import type { Answer, AnswerContext, ScoredTopicLink } from './answer-model.js';
 import { loadEnglishWords, loadEverydayStems } from './english-words.js';
@@ -23,7 +24,8 @@ import { buildVocabulary } from './vocabulary.js';
 const riskScanCharacters = 8000;
 /** Raw characters looked at before cleaning: enough for invisible characters and entities to be taken out of 8,000. */
 const rawCharacters = 4 * riskScanCharacters;
-const matchingTokens = 80;
+/** Up to this many words a question is matched as a whole; a longer message is read as an account, sentence by sentence. */
+const accountWords = 25;
 
 const immediateRiskTopicId = 'immediate-risk';
 const chosenImmediateRisk = 'You chose the guidance on a child at immediate risk of harm.';
@@ -46,6 +48,15 @@ export const thresholds = {
   alternative: 0.16,
   /** A related topic shown under "call 999" must score at least this. */
   emergencyRelated: 0.2,
+  /**
+   * "Did you mean" is shown beside an answer only when the bot is unsure: the answer scored below
+   * `answer`, or the runner-up came within this share of it.
+   */
+  unsureRunnerUp: 0.9,
+  /** An account (read sentence by sentence, so every score is an average) is answered from this score. */
+  answerAccount: 0.15,
+  /** A related topic shown under "call 999" for an account must score at least this. */
+  emergencyRelatedAccount: 0.15,
 };
 
 export interface EngineOptions {
@@ -80,6 +91,8 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
   const analyser = new TermAnalyser(new SynonymRewriter(pack.synonyms));
   const matcher = new TopicMatcher(pack, analyser, loadEverydayStems());
   const speller = new SpellingCorrector(buildVocabulary(pack), loadEnglishWords);
+  /** Words that are not everyday English ("sextorted", "lado"): shared with a topic, they tie a question to the field. */
+  const jargonOf = (tokens: readonly string[]) => tokens.filter((token) => /^[a-z]{3,}$/.test(token) && !speller.isEnglishWord(token));
   const riskDetector = new ImmediateRiskDetector(pack.immediateRiskSignals);
   const risk = new RiskAssessor(riskDetector, pack.riskModel ? new RiskModel(pack.riskModel) : undefined);
   const smallTalk = new SmallTalkDetector(pack.smallTalk);
@@ -88,6 +101,12 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
   const privacy = new PrivacyCheck(
     [...pack.contacts.values()].flatMap((contact) => [contact.phone, contact.email].filter((value): value is string => Boolean(value))),
   );
+  const packWords = buildVocabulary(pack);
+  const accounts = new AccountReader({
+    isPackWord: (word) => packWords.has(word) || matcher.knowsWord(word),
+    isEnglishWord: (word) => speller.isEnglishWord(word),
+    redact: (text) => privacy.redact(text),
+  });
 
   const clock = options.clock ?? (() => new Date());
   const withTime = (context: AnswerContext): AnswerContext => (context.now ? context : { ...context, now: clock() });
@@ -101,10 +120,17 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
 
   /** The message cleaned of invisible characters and entities, as words, before and after spelling correction. */
   const read = (question: unknown) => {
-    const text = typeof question === 'string' ? question.slice(0, rawCharacters) : '';
-    const typed = tokenise(normaliseInput(text), riskScanCharacters);
-    return { typed, corrected: speller.correctAll(typed) };
+    const text = typeof question === 'string' ? normaliseInput(question.slice(0, rawCharacters)) : '';
+    const typed = tokenise(text, riskScanCharacters);
+    return { text: text.slice(0, riskScanCharacters), typed, corrected: speller.correctAll(typed) };
   };
+
+  /**
+   * The whole message as topic matching reads it: personal details out, sentence by sentence,
+   * spelling corrected, and without urgency words a negation cancels ("not urgent" does not steer the answer).
+   */
+  const readForMatching = (text: string): AccountSentence[] =>
+    accounts.read(text, (sentence) => riskDetector.withoutNegatedUrgency(speller.correctAll(tokenise(sentence))));
 
   /** The reply once the risk band is known not to be an emergency: a topic, "did you mean", help or "I don't know". */
   const decide = (forMatching: readonly string[], ranked: TopicMatch[], context: AnswerContext): Answer => {
@@ -120,13 +146,29 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
     const chosen = best && isAnchored(best) ? best : ranked.slice(1, 3).find((match) => match.sharedWords >= 2 && isAnchored(match));
     if (!chosen || chosen.score < thresholds.fallback) return builder.fallback(toLinks(ranked.slice(0, 3)), context);
     const longQuestion = chosen.sharedWords >= thresholds.longQuestionSharedWords && forMatching.length >= 15;
-    if (chosen.score >= thresholds.answer || (longQuestion && chosen.score >= thresholds.answerLongQuestion)) {
-      const others = ranked.filter((match) => match !== chosen).slice(0, 3);
-      return builder.forTopic(chosen.topic, round(chosen.score), toLinks(others), context);
-    }
+    const confident = chosen.score >= thresholds.answer;
+    if (confident || (longQuestion && chosen.score >= thresholds.answerLongQuestion)) return answerWith(chosen, ranked, confident, context);
     const choices = toLinks(ranked.slice(0, 3));
     if (choices.length >= 2) return builder.clarify(choices);
     return builder.fallback(choices, context);
+  };
+
+  /** The reply to a whole account, ranked sentence by sentence. */
+  const decideAccount = (forMatching: readonly string[], ranked: TopicMatch[], context: AnswerContext): Answer => {
+    const chat = smallTalk.read(forMatching);
+    if (chat.kinds.includes('triage') && !hasContent(chat.remainder)) return { ...builder.help(context), startsTriage: true };
+    const best = ranked[0];
+    const chosen = best && isAnchored(best) ? best : ranked.slice(1, 3).find((match) => match.sharedWords >= 2 && isAnchored(match));
+    if (chosen && chosen.score >= thresholds.answerAccount) return answerWith(chosen, ranked, true, context);
+    const choices = toLinks(ranked.slice(0, 3));
+    return builder.fallback(choices, context);
+  };
+
+  /** An answer from the chosen topic; "did you mean" beside it only when the bot is unsure. */
+  const answerWith = (chosen: TopicMatch, ranked: TopicMatch[], confident: boolean, context: AnswerContext): Answer => {
+    const others = ranked.filter((match) => match !== chosen).slice(0, 3);
+    const closeRunnerUp = others[0] !== undefined && others[0].score >= thresholds.unsureRunnerUp * chosen.score;
+    return builder.forTopic(chosen.topic, round(chosen.score), confident && !closeRunnerUp ? [] : toLinks(others), context);
   };
 
   return {
@@ -134,20 +176,22 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
 
     answer(question, given = {}) {
       const context = withTime(given);
-      const { typed, corrected } = read(question);
+      const { text, typed, corrected } = read(question);
       if (typed.length === 0) return builder.help(context);
 
       const assessment = risk.assess(typed, corrected);
-      const forMatching = riskDetector.withoutNegatedUrgency(corrected).slice(0, matchingTokens);
-      const jargon = forMatching.filter((token) => /^[a-z]{3,}$/.test(token) && !speller.isEnglishWord(token));
-      const ranked = matcher.rank(forMatching, 5, jargon);
+      const sentences = readForMatching(text);
+      const forMatching = sentences.flatMap((sentence) => sentence.tokens);
+      const account = forMatching.length > accountWords;
+      const ranked = account ? matcher.rankAccount(sentences, 5, jargonOf) : matcher.rank(forMatching, 5, jargonOf(forMatching));
       const best = ranked[0];
 
       if (assessment.band === 'emergency') {
-        const related = best && best.score >= thresholds.emergencyRelated ? best.topic : undefined;
+        const relatedFrom = account ? thresholds.emergencyRelatedAccount : thresholds.emergencyRelated;
+        const related = best && best.score >= relatedFrom ? best.topic : undefined;
         return builder.emergency(related, round(best?.score ?? 1), context, assessment.reason);
       }
-      const answer = decide(forMatching, ranked, context);
+      const answer = account ? decideAccount(forMatching, ranked, context) : decide(forMatching, ranked, context);
       if (assessment.band !== 'possible' || answer.risk !== 'none') return answer;
       return { ...answer, risk: 'possible', ...(assessment.reason ? { riskReason: assessment.reason } : {}) };
     },

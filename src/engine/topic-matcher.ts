@@ -1,4 +1,5 @@
 import type { KnowledgePack, Topic } from '../knowledge/pack-types.js';
+import type { AccountSentence } from './account-reader.js';
 import type { TermAnalyser } from './term-analyser.js';
 import { tokenise } from './text-normaliser.js';
 
@@ -49,6 +50,9 @@ const everydayWordFactor = 0.6;
  * do not. Jargon ("dsl", "lado") tells them apart however common it is in the pack.
  */
 const tellingWordFrequency = 1.3;
+
+/** How many sentences of an account are ranked one by one (those carrying the most of the field's vocabulary). */
+const accountSentencesRanked = 10;
 
 interface IndexedPhrasing {
   topicIndex: number;
@@ -122,7 +126,7 @@ export class TopicMatcher {
    * question's words that are not everyday English ("sextorted", "lado"): shared with a topic, they
    * tie the question to the field however it is put.
    */
-  rank(tokens: readonly string[], limit = 5, jargonTokens: readonly string[] = []): TopicMatch[] {
+  rank(tokens: readonly string[], limit = 5, jargonTokens: readonly string[] = [], comparePhrasings = true): TopicMatch[] {
     const { unigrams, bigrams } = this.analyser.terms(tokens);
     const questionTerms = new Set(unigrams);
     if (questionTerms.size === 0) return [];
@@ -158,7 +162,7 @@ export class TopicMatcher {
     let unrelatedWords = 0;
     for (const term of questionTerms) if (!this.inverseFrequency.has(term) && this.everydayWords.has(term)) unrelatedWords++;
 
-    const closest = this.closestPhrasings(questionTerms, questionWeight);
+    const closest = comparePhrasings ? this.closestPhrasings(questionTerms, questionWeight) : new Map<number, number>();
     const matches: TopicMatch[] = [];
     for (const [topicIndex, topicEvidence] of evidence) {
       const coverage = Math.min(1, (unigramEvidence.get(topicIndex) ?? 0) / questionWeight);
@@ -178,6 +182,60 @@ export class TopicMatcher {
     }
     matches.sort((a, b) => b.score - a.score || b.evidence - a.evidence || a.topic.id.localeCompare(b.topic.id));
     return matches.slice(0, limit);
+  }
+
+  /**
+   * Topics for a whole account, best first. Each sentence is ranked on its own (a sentence reads
+   * like the short questions the phrasings are), and a topic's score is the average of its sentence
+   * scores weighted by how much of the field's vocabulary each sentence carries: the sentences
+   * about the concern outweigh the background ("I'm a school nurse covering three secondaries…")
+   * and the small talk around it. Shared-word counts, which decide whether the bot has enough to go
+   * on, are those of the whole message.
+   */
+  rankAccount(sentences: readonly AccountSentence[], limit: number, jargonOf: (tokens: readonly string[]) => string[]): TopicMatch[] {
+    const all = sentences.flatMap((sentence) => sentence.tokens);
+    // The whole message gives the shared-word counts; comparing it with phrasings would cost much and say little.
+    const whole = new Map(this.rank(all, this.topics.length, jargonOf(all), false).map((match) => [match.topic.id, match]));
+    // Only the sentences carrying the most of the field's vocabulary are ranked: they decide the average, and a
+    // pasted page of a hundred sentences then costs no more than a long account.
+    const heaviest = sentences
+      .map((sentence) => ({ tokens: sentence.tokens, mass: this.fieldMass(sentence.tokens, jargonOf(sentence.tokens)) * sentence.weight }))
+      .filter((sentence) => sentence.mass > 0)
+      .sort((a, b) => b.mass - a.mass)
+      .slice(0, accountSentencesRanked);
+    const weighted = new Map<string, number>();
+    let totalMass = 0;
+    for (const { tokens, mass } of heaviest) {
+      totalMass += mass;
+      for (const match of this.rank(tokens, this.topics.length, jargonOf(tokens)))
+        weighted.set(match.topic.id, (weighted.get(match.topic.id) ?? 0) + match.score * mass);
+    }
+    if (totalMass === 0) return [...whole.values()].slice(0, limit);
+    const matches: TopicMatch[] = [];
+    for (const [id, sum] of weighted) {
+      const overall = whole.get(id);
+      if (overall) matches.push({ ...overall, score: sum / totalMass });
+    }
+    matches.sort((a, b) => b.score - a.score || b.evidence - a.evidence || a.topic.id.localeCompare(b.topic.id));
+    return matches.slice(0, limit);
+  }
+
+  /** How much of the field's vocabulary some words carry: the weights of their telling words the pack uses. */
+  private fieldMass(tokens: readonly string[], jargonTokens: readonly string[]): number {
+    const jargon = new Set(jargonTokens.length > 0 ? this.analyser.terms(jargonTokens).unigrams : []);
+    let mass = 0;
+    for (const term of new Set(this.analyser.unigrams(tokens))) {
+      const rarity = this.inverseFrequency.get(term);
+      if (rarity === undefined || (rarity < tellingWordFrequency && !jargon.has(term))) continue;
+      mass += this.termWeight.get(term) ?? 0;
+    }
+    return mass;
+  }
+
+  /** Does the index know this word (in any field of any topic)? */
+  knowsWord(word: string): boolean {
+    const [term] = this.analyser.unigrams([word]);
+    return term !== undefined && this.postings.has(term);
   }
 
   /** Every term the index knows, for the spelling corrector's vocabulary. */

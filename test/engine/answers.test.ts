@@ -36,6 +36,54 @@ describe('engine answers', () => {
     });
   }
 
+  describe('long accounts', () => {
+    const background =
+      'I work in the admissions office of a large secondary school and I have been in post for about six years now, mostly dealing with transfers, uniform queries, free school meals forms, the bus passes for the villages and the seating plans for the exams in the sports hall, which always take far longer than anyone expects, and this term we have also been covering the reception desk because of staff sickness, so I see most of the parents who come in.';
+
+    it('reads the whole message: a concern after a hundred words of background is answered', () => {
+      const answer = engine.answer(
+        `${background} This morning a mum told me a man her daughter met on Snapchat keeps sending her sexual messages and asking for photos.`,
+      );
+      assert.equal(answer.kind, 'answer', answer.alternatives.map((a) => a.id).join(', '));
+      assert.ok(['grooming', 'sexual-communication-law'].includes(answer.topicId!), answer.topicId!);
+    });
+
+    it('answers the concern, not the admin question asked before it', () => {
+      const answer = engine.answer(
+        "Can you give me the number for Starting Point and are they open at the weekend? The reason is a dad told me his 13 year old son is being bullied in the team's group chat by three other lads, calling him names and sharing edited photos of him.",
+      );
+      assert.equal(answer.topicId, 'cyberbullying');
+    });
+
+    it('does not let the role a practitioner opens with decide the topic', () => {
+      const answer = engine.answer(
+        'Scout leader. At camp some of the 13 year olds filmed another boy crying and posted it on TikTok with nasty captions to humiliate him. It has loads of views and he is being bullied about it.',
+      );
+      assert.notEqual(answer.topicId, 'allegations-against-staff');
+    });
+
+    const details = [
+      'Re: Kayleigh Morrison (DOB 03/04/2011), Flat 2, 14 Ashbourne Road, DE22 3XX.',
+      'Jayden Clarke, Bramble Close, S41 7AB, dob 12/06/2010:',
+    ];
+    for (const question of ['sextortion', 'a boy in year 9 is being bullied online', 'she has been sending nudes to her boyfriend']) {
+      for (const prefix of details) {
+        it(`a name, an address, a postcode or a date of birth does not change the answer to "${question}"`, () => {
+          const plain = engine.answer(question);
+          const named = engine.answer(`${prefix} ${question}`);
+          assert.notEqual(named.kind, 'fallback');
+          assert.notEqual(named.kind, 'clarify');
+          assert.equal(named.topicId, plain.topicId);
+        });
+      }
+    }
+  });
+
+  it('offers "did you mean" beside an answer only when it is unsure', () => {
+    assert.deepEqual(engine.answer('two pupils have been sharing nudes').alternatives, []);
+    assert.deepEqual(engine.answer('sextortion').alternatives, []);
+  });
+
   for (const question of [
     "what's for lunch",
     'how do I reset my password',
