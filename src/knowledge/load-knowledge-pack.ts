@@ -19,6 +19,7 @@ import type {
 import { defaultRiskModelDirectory, type RiskModelWeights, readRiskModel, riskModelFileNames } from './risk-model-file.js';
 import { describeEntry, SchemaChecker, type SchemaName } from './schema-check.js';
 import { SourceText, structuredHoursMatchPublished } from './source-check.js';
+import { textFidelityProblems } from './text-fidelity-check.js';
 import { isYamlFile, readYamlFile, type YamlFile } from './yaml-file.js';
 
 export const defaultKnowledgeDirectory = resolve(fileURLToPath(new URL('../../knowledge', import.meta.url)));
@@ -146,6 +147,8 @@ function checkPack(directory: string): KnowledgePack {
 
 class PackReader {
   readonly problems: PackProblem[] = [];
+  /** Every file read, so the text of each can be checked against the source. */
+  private readonly files: YamlFile[] = [];
   private readonly schemas: SchemaChecker;
   private readonly displayRoot: string;
 
@@ -162,7 +165,9 @@ class PackReader {
     }
     const problems = this.schemas.check(schema, file);
     this.problems.push(...problems);
-    return problems.length === 0 ? file : undefined;
+    if (problems.length > 0) return undefined;
+    this.files.push(file);
+    return file;
   }
 
   readTopics(): YamlFile[] {
@@ -373,6 +378,11 @@ class PackReader {
           notInSource(file, [collection, index, 'name'], 'name', item.name, 'Use the name exactly as the procedure gives it.');
         }
       });
+    // Numbers, emails and times written anywhere else in the pack's text (contacts' own fields are checked above).
+    for (const file of this.files) {
+      const data = file === files.contactsFile ? withoutCheckedContactFields(file.data) : file.data;
+      this.problems.push(...textFidelityProblems({ ...file, data }, source, { times: !file.displayPath.includes('/language/') }));
+    }
     checkNames(files.proceduresFile, 'procedures', [...pack.procedures.values()]);
     checkNames(files.routesFile, 'reportingRoutes', [...pack.reportingRoutes.values()]);
     checkNames(files.resourcesFile, 'resources', [...pack.resources.values()]);
@@ -460,4 +470,10 @@ class PackReader {
       });
     });
   }
+}
+
+/** contacts.yaml without the fields checked one by one above (phone, email, published hours), so no problem is reported twice. */
+function withoutCheckedContactFields(data: unknown): unknown {
+  const { contacts } = data as { contacts: Array<Record<string, unknown>> };
+  return { ...(data as object), contacts: contacts.map(({ phone: _phone, email: _email, hoursAsPublished: _hours, ...rest }) => rest) };
 }

@@ -86,6 +86,39 @@ describe('knowledge pack', () => {
     assert.match(problem.fix, /exactly as the procedure prints it/);
   });
 
+  it('refuses a made-up number typed into the text of a topic, naming the file, the line, the entry and the fix', () => {
+    const directory = broken();
+    edit(directory, 'topics/starting-point.yaml', (text) =>
+      text.replace(/^actions:\n/m, 'actions:\n  - Call Starting Point on 01629 533190 for advice.\n'),
+    );
+    const problems = problemsOf(directory);
+    assert.equal(problems.length, 1, JSON.stringify(problems));
+    const [problem] = problems;
+    assert.equal(problem!.file, 'knowledge/topics/starting-point.yaml');
+    const lines = readFileSync(join(directory, 'topics/starting-point.yaml'), 'utf8').split('\n');
+    assert.match(lines[problem!.line! - 1]!, /01629 533190/);
+    assert.match(problem!.entry!, /"starting-point" actions\[0\]/);
+    assert.match(problem!.message, /phone number "01629 533190" does not appear word for word/);
+    assert.match(problem!.fix, /01629 535 353/);
+  });
+
+  it('refuses an email address or an opening time written into triage or a summary that the procedure does not give', () => {
+    const directory = broken();
+    edit(directory, 'triage.yaml', (text) =>
+      text.replace('question: What is the concern about?', 'question: What is the concern about? (or email help@derbyshire.gov.uk)'),
+    );
+    edit(directory, 'topics/consultation-lines.yaml', (text) => text.replace(/^summary: /m, 'summary: Open until 5pm. '));
+    const messages = problemsOf(directory).map((problem) => `${problem.file}: ${problem.message}`);
+    assert.ok(
+      messages.some((message) => /triage\.yaml: the email address "help@derbyshire\.gov\.uk"/.test(message)),
+      messages.join('\n'),
+    );
+    assert.ok(
+      messages.some((message) => /consultation-lines\.yaml: the time "5pm"/.test(message)),
+      messages.join('\n'),
+    );
+  });
+
   it('refuses an email address that is not in the source procedure', () => {
     const directory = broken();
     edit(directory, 'contacts.yaml', (text) => text.replace('email: cyber@derbyshire.police.uk', 'email: cyber@derby.police.uk'));
