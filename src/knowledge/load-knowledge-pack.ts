@@ -16,6 +16,7 @@ import type {
   Topic,
   TriageDefinition,
 } from './pack-types.js';
+import { quoteProblem } from './quoted-answer.js';
 import { defaultRiskModelDirectory, type RiskModelWeights, readRiskModel, riskModelFileNames } from './risk-model-file.js';
 import { describeEntry, SchemaChecker, type SchemaName } from './schema-check.js';
 import { SourceText, structuredHoursMatchPublished } from './source-check.js';
@@ -279,7 +280,14 @@ class PackReader {
           fix: 'Remove its own id from followUps.',
         });
       }
-      topic.phrasings.forEach((phrasing, index) => {
+      // The wordings of a topic's specific questions are matched as its phrasings too.
+      const wordings: Array<[string, Array<string | number>]> = [
+        ...topic.phrasings.map((phrasing, index): [string, Array<string | number>] => [phrasing, ['phrasings', index]]),
+        ...(topic.questions ?? []).flatMap((question, questionIndex) =>
+          question.asks.map((ask, index): [string, Array<string | number>] => [ask, ['questions', questionIndex, 'asks', index]]),
+        ),
+      ];
+      wordings.forEach(([phrasing, path]) => {
         const key = phrasing
           .toLowerCase()
           .replace(/[^a-z0-9]+/g, ' ')
@@ -288,8 +296,11 @@ class PackReader {
         if (owner && owner !== topic.id) {
           this.problems.push({
             file: file.displayPath,
-            line: file.lineOf(['phrasings', index]),
-            entry: `${entry} phrasings[${index}]`,
+            line: file.lineOf(path),
+            entry: `${entry} ${path
+              .map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`))
+              .join('')
+              .slice(1)}`,
             message: `"${phrasing}" is also a phrasing of topic "${owner}", so the bot cannot tell which to answer.`,
             fix: 'Keep it in the topic that answers it best and reword or remove the other.',
           });
@@ -383,6 +394,7 @@ class PackReader {
       const data = file === files.contactsFile ? withoutCheckedContactFields(file.data) : file.data;
       this.problems.push(...textFidelityProblems({ ...file, data }, source, { times: !file.displayPath.includes('/language/') }));
     }
+    this.checkQuotedAnswers(source);
     checkNames(files.proceduresFile, 'procedures', [...pack.procedures.values()]);
     checkNames(files.routesFile, 'reportingRoutes', [...pack.reportingRoutes.values()]);
     checkNames(files.resourcesFile, 'resources', [...pack.resources.values()]);
@@ -397,6 +409,35 @@ class PackReader {
         );
       }
     });
+  }
+
+  /** A topic's direct answers are quotations of the procedure (see quoted-answer.ts). */
+  private checkQuotedAnswers(source: SourceText): void {
+    for (const file of this.files.filter((candidate) => candidate.displayPath.includes('/topics/'))) {
+      const topic = file.data as Topic;
+      const quoted: Array<[Array<string | number>, string]> = [
+        ...(topic.directAnswer ? [[['directAnswer'], topic.directAnswer] as [Array<string | number>, string]] : []),
+        ...(topic.questions ?? []).map((question, index): [Array<string | number>, string] => [
+          ['questions', index, 'answer'],
+          question.answer,
+        ]),
+      ];
+      for (const [path, text] of quoted) {
+        const problem = quoteProblem(text, source);
+        if (!problem) continue;
+        const line = file.lineOf(path);
+        this.problems.push({
+          file: file.displayPath,
+          ...(line !== undefined ? { line } : {}),
+          entry: `topic "${topic.id}" ${path
+            .map((part) => (typeof part === 'number' ? `[${part}]` : part))
+            .join('.')
+            .replace('.[', '[')}`,
+          message: `the direct answer is not the procedure's own words: ${problem.message}`,
+          fix: problem.fix,
+        });
+      }
+    }
   }
 
   checkSynonyms(file: YamlFile, synonyms: SynonymEntry[]): void {
