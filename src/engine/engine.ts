@@ -53,6 +53,8 @@ export const thresholds = {
    * `answer`, or the runner-up came within this share of it.
    */
   unsureRunnerUp: 0.9,
+  /** A question at least this similar to one of a topic's phrasings is that phrasing: enough to go on, and no doubt about it. */
+  nearPhrasing: 0.85,
   /** An account (read sentence by sentence, so every score is an average) is answered from this score. */
   answerAccount: 0.15,
   /** A related topic shown under "call 999" for an account must score at least this. */
@@ -133,7 +135,11 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
     accounts.read(text, (sentence) => riskDetector.withoutNegatedUrgency(speller.correctAll(tokenise(sentence))));
 
   /** The reply once the risk band is known not to be an emergency: a topic, "did you mean", help or "I don't know". */
-  const decide = (forMatching: readonly string[], ranked: TopicMatch[], context: AnswerContext): Answer => {
+  /** "I don't know" of the right kind: a concern the bot could not match, or a question outside its subject. */
+  const unmatched = (choices: ScoredTopicLink[], concern: boolean, context: AnswerContext): Answer =>
+    builder.fallback(choices, context, concern ? 'unmatched-concern' : 'off-topic');
+
+  const decide = (forMatching: readonly string[], ranked: TopicMatch[], concern: boolean, context: AnswerContext): Answer => {
     const best = ranked[0];
 
     const chat = smallTalk.read(forMatching);
@@ -144,31 +150,38 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
 
     // The closest topic may share only one loose word with the question; a runner-up sharing two telling words fits better.
     const chosen = best && isAnchored(best) ? best : ranked.slice(1, 3).find((match) => match.sharedWords >= 2 && isAnchored(match));
-    if (!chosen || chosen.score < thresholds.fallback) return builder.fallback(toLinks(ranked.slice(0, 3)), context);
+    if (!chosen || chosen.score < thresholds.fallback) return unmatched(toLinks(ranked.slice(0, 3)), concern, context);
     const longQuestion = chosen.sharedWords >= thresholds.longQuestionSharedWords && forMatching.length >= 15;
     const confident = chosen.score >= thresholds.answer;
     if (confident || (longQuestion && chosen.score >= thresholds.answerLongQuestion)) return answerWith(chosen, ranked, confident, context);
     const choices = toLinks(ranked.slice(0, 3));
-    if (choices.length >= 2) return builder.clarify(choices);
-    return builder.fallback(choices, context);
+    if (choices.length >= 2) return builder.clarify(choices, context);
+    return unmatched(choices, concern, context);
   };
 
   /** The reply to a whole account, ranked sentence by sentence. */
-  const decideAccount = (forMatching: readonly string[], ranked: TopicMatch[], context: AnswerContext): Answer => {
+  const decideAccount = (forMatching: readonly string[], ranked: TopicMatch[], concern: boolean, context: AnswerContext): Answer => {
     const chat = smallTalk.read(forMatching);
     if (chat.kinds.includes('triage') && !hasContent(chat.remainder)) return { ...builder.help(context), startsTriage: true };
     const best = ranked[0];
     const chosen = best && isAnchored(best) ? best : ranked.slice(1, 3).find((match) => match.sharedWords >= 2 && isAnchored(match));
     if (chosen && chosen.score >= thresholds.answerAccount) return answerWith(chosen, ranked, true, context);
-    const choices = toLinks(ranked.slice(0, 3));
-    return builder.fallback(choices, context);
+    return unmatched(toLinks(ranked.slice(0, 3)), concern, context);
   };
 
   /** An answer from the chosen topic; "did you mean" beside it only when the bot is unsure. */
   const answerWith = (chosen: TopicMatch, ranked: TopicMatch[], confident: boolean, context: AnswerContext): Answer => {
     const others = ranked.filter((match) => match !== chosen).slice(0, 3);
-    const closeRunnerUp = others[0] !== undefined && others[0].score >= thresholds.unsureRunnerUp * chosen.score;
-    return builder.forTopic(chosen.topic, round(chosen.score), confident && !closeRunnerUp ? [] : toLinks(others), context);
+    // A question that is nearly one of the chosen topic's own phrasings is answered with certainty, however close the runner-up.
+    const closeRunnerUp =
+      chosen.phrasingSimilarity < thresholds.nearPhrasing &&
+      others[0] !== undefined &&
+      others[0].score >= thresholds.unsureRunnerUp * chosen.score;
+    const detail = {
+      ...(chosen.closestPhrasing ? { closestPhrasing: chosen.closestPhrasing } : {}),
+      ...(chosen.closestQuestion ? { closestQuestion: chosen.closestQuestion } : {}),
+    };
+    return builder.forTopic(chosen.topic, round(chosen.score), confident && !closeRunnerUp ? [] : toLinks(others), context, detail);
   };
 
   return {
@@ -189,11 +202,13 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
       if (assessment.band === 'emergency') {
         const relatedFrom = account ? thresholds.emergencyRelatedAccount : thresholds.emergencyRelated;
         const related = best && best.score >= relatedFrom ? best.topic : undefined;
-        return builder.emergency(related, round(best?.score ?? 1), context, assessment.reason);
+        return builder.emergency(related, round(best?.score ?? 1), context, shownReason(assessment.reason, forMatching));
       }
-      const answer = account ? decideAccount(forMatching, ranked, context) : decide(forMatching, ranked, context);
+      const concern = assessment.band !== 'none' || smallTalk.mentionsConcern(forMatching) || (best?.sharedWords ?? 0) >= 2;
+      const answer = account ? decideAccount(forMatching, ranked, concern, context) : decide(forMatching, ranked, concern, context);
       if (assessment.band !== 'possible' || answer.risk !== 'none') return answer;
-      return { ...answer, risk: 'possible', ...(assessment.reason ? { riskReason: assessment.reason } : {}) };
+      const reason = shownReason(assessment.reason, forMatching);
+      return { ...answer, risk: 'possible', ...(reason ? { riskReason: reason } : {}) };
     },
 
     answerTopic(topicId, given = {}) {
@@ -226,7 +241,7 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
  * jammed") is not.
  */
 function isAnchored(match: TopicMatch): boolean {
-  if (match.phrasingSimilarity >= 0.85) return true;
+  if (match.phrasingSimilarity >= thresholds.nearPhrasing) return true;
   const shared = match.sharedWords >= 2 || match.titleOrKeywordWords >= 1;
   // Jargon of the field ("sextorted", "LADO") makes the question about safeguarding however it is put.
   const unrelatedAllowed = Math.max(match.sharedWords >= 2 ? 2 * match.sharedWords - 2 : 0, match.jargonWords >= 1 ? 3 : 0);
@@ -235,4 +250,18 @@ function isAnchored(match: TopicMatch): boolean {
 
 function round(score: number): number {
   return Math.round(score * 1000) / 1000;
+}
+
+/**
+ * What raised the band, fit to show on a card: the editor's words for a signal as they are; when
+ * the reason quotes the message's own words (the words the learned model weighed most), only those
+ * left once personal details were taken out, so a child's name is never repeated back.
+ */
+function shownReason(reason: string | undefined, wordsWithoutDetails: readonly string[]): string | undefined {
+  if (!reason?.includes('"')) return reason;
+  const allowed = new Set(wordsWithoutDetails);
+  const quoted = [...reason.matchAll(/"([^"]*)"/g)].map((found) => found[1] ?? '');
+  const kept = quoted.filter((word) => /^[a-z0-9]+$/.test(word) && allowed.has(word));
+  if (kept.length === 0) return 'Words in your message suggest a child may be in danger now.';
+  return `These words weighed most: ${kept.map((word) => `"${word}"`).join(', ')}.`;
 }

@@ -40,6 +40,10 @@ export interface TopicMatch {
   jargonWords: number;
   /** Everyday English words in the question that the pack never uses ("printer", "signature"). */
   unrelatedWords: number;
+  /** The topic's own phrasing that came closest: why this topic, in the pack's words. */
+  closestPhrasing?: string;
+  /** The topic's specific question (an index into `questions`) whose wording came closest, and how close. */
+  closestQuestion?: { index: number; similarity: number };
 }
 
 /** How much an everyday English word counts, relative to a word of the field. */
@@ -54,8 +58,17 @@ const tellingWordFrequency = 1.3;
 /** How many sentences of an account are ranked one by one (those carrying the most of the field's vocabulary). */
 const accountSentencesRanked = 10;
 
+interface Closest {
+  similarity: number;
+  phrasing: number;
+  question?: { index: number; similarity: number };
+}
+
 interface IndexedPhrasing {
   topicIndex: number;
+  text: string;
+  /** Set for the wordings of a topic's specific questions ("should I look at the image"). */
+  questionIndex?: number;
   terms: ReadonlySet<string>;
   /** Sum of the weights of its words. */
   weight: number;
@@ -96,10 +109,17 @@ export class TopicMatcher {
       for (const detail of topic.details ?? []) add(detail, fieldWeights.details);
       for (const action of topic.actions) add(action, fieldWeights.actions);
       for (const name of referenceNames(pack, topic)) add(name, fieldWeights.references);
-      for (const phrasing of [topic.title, ...topic.phrasings, ...(topic.keywords ?? [])]) {
+      // The wordings of a topic's specific questions are phrasings too, marked so the question can be answered precisely.
+      const wordings: Array<[string, number | undefined]> = [
+        ...[topic.title, ...topic.phrasings, ...(topic.keywords ?? [])].map((text): [string, undefined] => [text, undefined]),
+        ...(topic.questions ?? []).flatMap((question, index) => question.asks.map((text): [string, number] => [text, index])),
+      ];
+      for (const [phrasing, questionIndex] of wordings) {
         const unigrams = add(phrasing, fieldWeights.phrasings);
         if (unigrams.length === 0) continue;
-        const phrasingIndex = this.phrasings.push({ topicIndex, terms: new Set(unigrams), weight: 0 }) - 1;
+        const indexed: IndexedPhrasing = { topicIndex, text: phrasing, terms: new Set(unigrams), weight: 0 };
+        if (questionIndex !== undefined) indexed.questionIndex = questionIndex;
+        const phrasingIndex = this.phrasings.push(indexed) - 1;
         for (const term of new Set(unigrams)) {
           const list = this.phrasingPostings.get(term);
           if (list) list.push(phrasingIndex);
@@ -162,13 +182,16 @@ export class TopicMatcher {
     let unrelatedWords = 0;
     for (const term of questionTerms) if (!this.inverseFrequency.has(term) && this.everydayWords.has(term)) unrelatedWords++;
 
-    const closest = comparePhrasings ? this.closestPhrasings(questionTerms, questionWeight) : new Map<number, number>();
+    const closest = comparePhrasings ? this.closestPhrasings(questionTerms, questionWeight) : new Map<number, Closest>();
     const matches: TopicMatch[] = [];
     for (const [topicIndex, topicEvidence] of evidence) {
       const coverage = Math.min(1, (unigramEvidence.get(topicIndex) ?? 0) / questionWeight);
-      const phrasingSimilarity = closest.get(topicIndex) ?? 0;
+      const near = closest.get(topicIndex);
+      const phrasingSimilarity = near?.similarity ?? 0;
       const score = 0.5 * coverage + 0.5 * phrasingSimilarity;
       matches.push({
+        ...(near ? { closestPhrasing: this.phrasings[near.phrasing]!.text } : {}),
+        ...(near?.question ? { closestQuestion: near.question } : {}),
         topic: this.topics[topicIndex]!,
         coverage,
         phrasingSimilarity,
@@ -204,17 +227,30 @@ export class TopicMatcher {
       .sort((a, b) => b.mass - a.mass)
       .slice(0, accountSentencesRanked);
     const weighted = new Map<string, number>();
+    /** Per topic, the sentence closest to one of its phrasings and to one of its specific questions. */
+    const nearest = new Map<string, Pick<TopicMatch, 'phrasingSimilarity' | 'closestPhrasing' | 'closestQuestion'>>();
     let totalMass = 0;
     for (const { tokens, mass } of heaviest) {
       totalMass += mass;
-      for (const match of this.rank(tokens, this.topics.length, jargonOf(tokens)))
-        weighted.set(match.topic.id, (weighted.get(match.topic.id) ?? 0) + match.score * mass);
+      for (const match of this.rank(tokens, this.topics.length, jargonOf(tokens))) {
+        const id = match.topic.id;
+        weighted.set(id, (weighted.get(id) ?? 0) + match.score * mass);
+        const near = nearest.get(id);
+        if (!near || match.phrasingSimilarity > near.phrasingSimilarity)
+          nearest.set(id, {
+            ...near,
+            phrasingSimilarity: match.phrasingSimilarity,
+            ...(match.closestPhrasing ? { closestPhrasing: match.closestPhrasing } : {}),
+          });
+        if (match.closestQuestion && match.closestQuestion.similarity > (nearest.get(id)?.closestQuestion?.similarity ?? 0))
+          nearest.set(id, { ...nearest.get(id)!, closestQuestion: match.closestQuestion });
+      }
     }
     if (totalMass === 0) return [...whole.values()].slice(0, limit);
     const matches: TopicMatch[] = [];
     for (const [id, sum] of weighted) {
       const overall = whole.get(id);
-      if (overall) matches.push({ ...overall, score: sum / totalMass });
+      if (overall) matches.push({ ...overall, ...nearest.get(id), score: sum / totalMass });
     }
     matches.sort((a, b) => b.score - a.score || b.evidence - a.evidence || a.topic.id.localeCompare(b.topic.id));
     return matches.slice(0, limit);
@@ -243,8 +279,8 @@ export class TopicMatcher {
     return this.postings.keys();
   }
 
-  /** For each topic, the similarity (Dice, weighted) of its phrasing closest to the question. */
-  private closestPhrasings(questionTerms: ReadonlySet<string>, questionWeight: number): Map<number, number> {
+  /** For each topic, the similarity (Dice, weighted) of its phrasing closest to the question, and of its closest specific question. */
+  private closestPhrasings(questionTerms: ReadonlySet<string>, questionWeight: number): Map<number, Closest> {
     const sharedByPhrasing = new Map<number, number>();
     for (const term of questionTerms) {
       const weight = this.termWeight.get(term);
@@ -252,11 +288,21 @@ export class TopicMatcher {
       if (weight === undefined || !list) continue;
       for (const phrasingIndex of list) sharedByPhrasing.set(phrasingIndex, (sharedByPhrasing.get(phrasingIndex) ?? 0) + weight);
     }
-    const best = new Map<number, number>();
+    const best = new Map<number, Closest>();
     for (const [phrasingIndex, shared] of sharedByPhrasing) {
       const phrasing = this.phrasings[phrasingIndex]!;
       const dice = (2 * shared) / (questionWeight + phrasing.weight);
-      if (dice > (best.get(phrasing.topicIndex) ?? 0)) best.set(phrasing.topicIndex, dice);
+      let closest = best.get(phrasing.topicIndex);
+      if (!closest) {
+        closest = { similarity: 0, phrasing: phrasingIndex };
+        best.set(phrasing.topicIndex, closest);
+      }
+      if (dice > closest.similarity) {
+        closest.similarity = dice;
+        closest.phrasing = phrasingIndex;
+      }
+      if (phrasing.questionIndex !== undefined && dice > (closest.question?.similarity ?? 0))
+        closest.question = { index: phrasing.questionIndex, similarity: dice };
     }
     return best;
   }

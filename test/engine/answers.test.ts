@@ -103,6 +103,53 @@ describe('engine answers', () => {
     });
   }
 
+  it('tells "not my subject" apart from "I did not understand your concern"', () => {
+    const offTopic = engine.answer('how do I reset my email password');
+    assert.equal(offTopic.declined, 'off-topic');
+    assert.match(renderPlainText(offTopic), /IT service desk/);
+    assert.match(offTopic.directAnswer!, /only answer questions about keeping children safe from online harm/);
+    assert.notEqual(offTopic.startsTriage, true);
+
+    const concern = engine.answer('a pupil said something odd to me today and I am not sure about it');
+    assert.equal(concern.kind, 'fallback');
+    assert.equal(concern.declined, 'unmatched-concern');
+    assert.equal(concern.startsTriage, true);
+    assert.deepEqual(
+      concern.callNow.map((contact) => contact.id),
+      ['starting-point', 'derby-city-consultation-line'],
+    );
+    assert.match(renderPlainText(concern), /call 999/i);
+    assert.notEqual(concern.title, offTopic.title);
+  });
+
+  describe('the line shown first', () => {
+    const direct: Array<[string, RegExp]> = [
+      [
+        'should I look at the image?',
+        /^No\. Nude or semi-nude images should not be viewed unless there is a good and clear reason to do so/,
+      ],
+      ['can I screenshot the nude as evidence', /^No\. Viewing, copying, printing, sharing, storing, or saving the imagery/],
+      ['will the child get a criminal record', /^Not usually\. .*only be considered in exceptional circumstances\.$/],
+      ['is sexting illegal', /^Yes\. Children who share nudes and semi-nudes of themselves, or peers, are breaking the law/],
+      ['should we take her phone away', /^Not usually\. .*last resort/],
+      [
+        'two pupils have been sharing nudes',
+        /^Incidents involving sharing nudes and semi-nudes should have an immediate focus on safeguarding children\.$/,
+      ],
+    ];
+    for (const [question, expected] of direct) {
+      it(`answers "${question}" directly, in the procedure's words`, () => {
+        assert.match(engine.answer(question).directAnswer ?? '', expected);
+      });
+    }
+
+    it("is never an editor's [bracket] and says which phrasing the question came closest to", () => {
+      const answer = engine.answer('should I look at the image?');
+      assert.doesNotMatch(answer.directAnswer!, /[[\]]/);
+      assert.equal(answer.matchedOn, 'look at the image');
+    });
+  });
+
   for (const question of ['hello', 'hi there', 'what can you do', 'help', '']) {
     it(`shows help for "${question}"`, () => {
       assert.equal(engine.answer(question).kind, 'help');
