@@ -1,6 +1,6 @@
 import type { FeedbackVerdict } from '../conversation/card-action.js';
 import type { Platform } from '../conversation/platform.js';
-import type { AnswerKind, WorkArea } from '../engine/index.js';
+import type { AnswerKind, RiskBand, WorkArea } from '../engine/index.js';
 
 /**
  * What the bot keeps: feedback per topic, counts of questions per kind and topic, each user's
@@ -10,6 +10,11 @@ import type { AnswerKind, WorkArea } from '../engine/index.js';
  */
 export interface RecordStore {
   recordFeedback(topicId: string, verdict: FeedbackVerdict, platform: Platform, day: string): void;
+  /**
+   * Feedback that counts once per person per answer: a second press on the same answer (the same
+   * `answerRef`) replaces the verdict rather than adding a vote. True when it is the person's first.
+   */
+  recordFeedbackOnce(feedback: OnceFeedback, platform: Platform, day: string): boolean;
   recordQuestion(kind: AnswerKind, topicId: string | null, platform: Platform, day: string): void;
   /** `redactedText` must already have names, numbers, emails, postcodes and dates removed. */
   recordUnanswered(redactedText: string, kind: AnswerKind, platform: Platform, day: string, expiresDay: string): void;
@@ -19,6 +24,17 @@ export interface RecordStore {
   pruneExpired(today: string): number;
   report(): StoreReport;
   close(): void;
+}
+
+export interface OnceFeedback {
+  /** One-way hash of the person (see userKey). */
+  userKey: string;
+  /** Names the reply the buttons were on. */
+  answerRef: string;
+  topicId: string;
+  verdict: FeedbackVerdict;
+  /** The band of the reply: so "emergency cards marked not helpful" can be counted. */
+  risk: RiskBand;
 }
 
 export interface StoreReport {

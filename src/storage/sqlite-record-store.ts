@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { FeedbackVerdict } from '../conversation/card-action.js';
 import type { Platform } from '../conversation/platform.js';
 import type { AnswerKind, WorkArea } from '../engine/index.js';
-import type { RecordStore, StoreReport } from './record-store.js';
+import type { OnceFeedback, RecordStore, StoreReport } from './record-store.js';
 
 /** Each step brings an older database up to the next version; PRAGMA user_version says where it is. */
 const migrations: string[] = [
@@ -38,6 +38,11 @@ const migrations: string[] = [
      expires_day TEXT NOT NULL
    );
    CREATE INDEX unanswered_expiry ON unanswered (expires_day);`,
+  // Feedback counted once per person per answer, and the band of the reply it was on.
+  `ALTER TABLE feedback ADD COLUMN user_key TEXT;
+   ALTER TABLE feedback ADD COLUMN answer_ref TEXT;
+   ALTER TABLE feedback ADD COLUMN risk TEXT NOT NULL DEFAULT 'none' CHECK (risk IN ('emergency', 'possible', 'none'));
+   CREATE UNIQUE INDEX feedback_once ON feedback (user_key, answer_ref) WHERE user_key IS NOT NULL AND answer_ref IS NOT NULL;`,
 ];
 
 export interface SqliteOptions {
@@ -64,6 +69,12 @@ export class SqliteRecordStore implements RecordStore {
     }
     this.statements = {
       feedback: this.db.prepare('INSERT INTO feedback (day, platform, topic_id, verdict) VALUES (?, ?, ?, ?)'),
+      feedbackOnce: this.db.prepare(
+        `INSERT INTO feedback (day, platform, topic_id, verdict, user_key, answer_ref, risk) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (user_key, answer_ref) WHERE user_key IS NOT NULL AND answer_ref IS NOT NULL
+         DO UPDATE SET verdict = excluded.verdict`,
+      ),
+      feedbackGiven: this.db.prepare('SELECT 1 FROM feedback WHERE user_key = ? AND answer_ref = ?'),
       question: this.db.prepare(
         `INSERT INTO question_counts (day, platform, kind, topic_id, count) VALUES (?, ?, ?, ?, 1)
          ON CONFLICT (day, platform, kind, topic_id) DO UPDATE SET count = count + 1`,
@@ -80,6 +91,24 @@ export class SqliteRecordStore implements RecordStore {
 
   recordFeedback(topicId: string, verdict: FeedbackVerdict, platform: Platform, day: string): void {
     this.statements.feedback.run(day, platform, topicId, verdict);
+  }
+
+  recordFeedbackOnce(feedback: OnceFeedback, platform: Platform, day: string): boolean {
+    return this.db
+      .transaction(() => {
+        const before = this.statements.feedbackGiven.get(feedback.userKey, feedback.answerRef);
+        this.statements.feedbackOnce.run(
+          day,
+          platform,
+          feedback.topicId,
+          feedback.verdict,
+          feedback.userKey,
+          feedback.answerRef,
+          feedback.risk,
+        );
+        return before === undefined;
+      })
+      .immediate();
   }
 
   recordQuestion(kind: AnswerKind, topicId: string | null, platform: Platform, day: string): void {

@@ -30,6 +30,46 @@ describe('record store (SQLite)', () => {
     store.close();
   });
 
+  it('counts feedback once per person per answer; a second press on the same answer changes the verdict, not the count', () => {
+    const store = new SqliteRecordStore(file);
+    const feedback = {
+      userKey: 'user-a',
+      answerRef: 'ref00001',
+      topicId: 'sextortion',
+      verdict: 'helpful' as const,
+      risk: 'none' as const,
+    };
+    assert.equal(store.recordFeedbackOnce(feedback, 'teams', '2026-11-24'), true);
+    assert.equal(store.recordFeedbackOnce(feedback, 'teams', '2026-11-24'), false);
+    assert.equal(store.recordFeedbackOnce({ ...feedback, verdict: 'not-helpful' }, 'teams', '2026-11-24'), false);
+    assert.equal(store.recordFeedbackOnce({ ...feedback, userKey: 'user-b' }, 'teams', '2026-11-24'), true);
+    assert.equal(store.recordFeedbackOnce({ ...feedback, answerRef: 'ref00002' }, 'teams', '2026-11-24'), true);
+    assert.deepEqual(store.report().feedbackByTopic, [{ topicId: 'sextortion', helpful: 2, notHelpful: 1 }]);
+    store.close();
+  });
+
+  it('brings a database of the first version up to date without losing its feedback', () => {
+    const old = new Database(file);
+    old.exec(`CREATE TABLE feedback (id INTEGER PRIMARY KEY, day TEXT NOT NULL, platform TEXT NOT NULL, topic_id TEXT NOT NULL,
+      verdict TEXT NOT NULL CHECK (verdict IN ('helpful', 'not-helpful')));
+      CREATE INDEX feedback_topic ON feedback (topic_id);
+      CREATE TABLE question_counts (day TEXT NOT NULL, platform TEXT NOT NULL, kind TEXT NOT NULL, topic_id TEXT NOT NULL DEFAULT '',
+        count INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (day, platform, kind, topic_id));
+      CREATE TABLE area_preferences (user_key TEXT PRIMARY KEY, area TEXT NOT NULL CHECK (area IN ('derby-city', 'derbyshire')), updated_day TEXT NOT NULL);
+      CREATE TABLE unanswered (id INTEGER PRIMARY KEY, day TEXT NOT NULL, platform TEXT NOT NULL, kind TEXT NOT NULL, redacted_text TEXT NOT NULL, expires_day TEXT NOT NULL);
+      INSERT INTO feedback (day, platform, topic_id, verdict) VALUES ('2026-01-01', 'teams', 'grooming', 'not-helpful');
+      PRAGMA user_version = 1;`);
+    old.close();
+    const store = new SqliteRecordStore(file);
+    store.recordFeedbackOnce(
+      { userKey: 'u', answerRef: 'ref00001', topicId: 'grooming', verdict: 'helpful', risk: 'none' },
+      'teams',
+      '2026-11-24',
+    );
+    assert.deepEqual(store.report().feedbackByTopic, [{ topicId: 'grooming', helpful: 1, notHelpful: 1 }]);
+    store.close();
+  });
+
   it('loses nothing when several connections write at once', async () => {
     const stores = [new SqliteRecordStore(file), new SqliteRecordStore(file), new SqliteRecordStore(file)];
     const writes = Array.from(
