@@ -15,6 +15,10 @@ export interface RecordStore {
    * `answerRef`) replaces the verdict rather than adding a vote. True when it is the person's first.
    */
   recordFeedbackOnce(feedback: OnceFeedback, platform: Platform, day: string): boolean;
+  /** A reply that first asked "Is a child in danger right now?" (the possible band). */
+  recordPossibleRisk(platform: Platform, day: string): void;
+  /** "Yes, now" pressed on such a reply: counted once per reply. */
+  recordDangerConfirmed(answerRef: string, platform: Platform, day: string): void;
   recordQuestion(kind: AnswerKind, topicId: string | null, platform: Platform, day: string): void;
   /** `redactedText` must already have names, numbers, emails, postcodes and dates removed. */
   recordUnanswered(redactedText: string, kind: AnswerKind, platform: Platform, day: string, expiresDay: string): void;
@@ -42,4 +46,8 @@ export interface StoreReport {
   questionsByTopic: Array<{ topicId: string; count: number }>;
   feedbackByTopic: Array<{ topicId: string; helpful: number; notHelpful: number }>;
   unanswered: Array<{ text: string; count: number; lastDay: string }>;
+  /** Replies in the possible band, and how many of them had "Yes, now" pressed. */
+  possibleRisk: { replies: number; confirmed: number };
+  /** Emergency cards marked not helpful, by the topic they led to: where the next round of checks should look. */
+  emergencyNotHelpful: Array<{ topicId: string; count: number }>;
 }

@@ -43,6 +43,18 @@ const migrations: string[] = [
    ALTER TABLE feedback ADD COLUMN answer_ref TEXT;
    ALTER TABLE feedback ADD COLUMN risk TEXT NOT NULL DEFAULT 'none' CHECK (risk IN ('emergency', 'possible', 'none'));
    CREATE UNIQUE INDEX feedback_once ON feedback (user_key, answer_ref) WHERE user_key IS NOT NULL AND answer_ref IS NOT NULL;`,
+  // Replies that asked "Is a child in danger right now?", and those whose "Yes, now" was pressed (once per reply).
+  `CREATE TABLE possible_risk_counts (
+     day TEXT NOT NULL,
+     platform TEXT NOT NULL,
+     count INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (day, platform)
+   );
+   CREATE TABLE danger_confirmations (
+     answer_ref TEXT PRIMARY KEY,
+     day TEXT NOT NULL,
+     platform TEXT NOT NULL
+   );`,
 ];
 
 export interface SqliteOptions {
@@ -75,6 +87,11 @@ export class SqliteRecordStore implements RecordStore {
          DO UPDATE SET verdict = excluded.verdict`,
       ),
       feedbackGiven: this.db.prepare('SELECT 1 FROM feedback WHERE user_key = ? AND answer_ref = ?'),
+      possibleRisk: this.db.prepare(
+        `INSERT INTO possible_risk_counts (day, platform, count) VALUES (?, ?, 1)
+         ON CONFLICT (day, platform) DO UPDATE SET count = count + 1`,
+      ),
+      dangerConfirmed: this.db.prepare('INSERT OR IGNORE INTO danger_confirmations (answer_ref, day, platform) VALUES (?, ?, ?)'),
       question: this.db.prepare(
         `INSERT INTO question_counts (day, platform, kind, topic_id, count) VALUES (?, ?, ?, ?, 1)
          ON CONFLICT (day, platform, kind, topic_id) DO UPDATE SET count = count + 1`,
@@ -109,6 +126,14 @@ export class SqliteRecordStore implements RecordStore {
         return before === undefined;
       })
       .immediate();
+  }
+
+  recordPossibleRisk(platform: Platform, day: string): void {
+    this.statements.possibleRisk.run(day, platform);
+  }
+
+  recordDangerConfirmed(answerRef: string, platform: Platform, day: string): void {
+    this.statements.dangerConfirmed.run(answerRef, day, platform);
   }
 
   recordQuestion(kind: AnswerKind, topicId: string | null, platform: Platform, day: string): void {
@@ -155,6 +180,16 @@ export class SqliteRecordStore implements RecordStore {
           'SELECT redacted_text AS text, COUNT(*) AS count, MAX(day) AS lastDay FROM unanswered GROUP BY redacted_text ORDER BY count DESC, lastDay DESC LIMIT 50',
         )
         .all() as StoreReport['unanswered'],
+      possibleRisk: {
+        replies: (this.db.prepare('SELECT COALESCE(SUM(count), 0) AS n FROM possible_risk_counts').get() as { n: number }).n,
+        confirmed: (this.db.prepare('SELECT COUNT(*) AS n FROM danger_confirmations').get() as { n: number }).n,
+      },
+      emergencyNotHelpful: this.db
+        .prepare(
+          `SELECT topic_id AS topicId, COUNT(*) AS count FROM feedback WHERE risk = 'emergency' AND verdict = 'not-helpful'
+           GROUP BY topic_id ORDER BY count DESC, topic_id`,
+        )
+        .all() as StoreReport['emergencyNotHelpful'],
     };
   }
 

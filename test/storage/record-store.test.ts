@@ -48,6 +48,30 @@ describe('record store (SQLite)', () => {
     store.close();
   });
 
+  it('counts possible-band replies, "Yes, now" presses once per reply, and emergency cards marked not helpful', () => {
+    const store = new SqliteRecordStore(file);
+    for (let index = 0; index < 3; index++) store.recordPossibleRisk('teams', '2026-11-24');
+    store.recordPossibleRisk('slack', '2026-11-25');
+    store.recordDangerConfirmed('ref00001', 'teams', '2026-11-24');
+    store.recordDangerConfirmed('ref00001', 'teams', '2026-11-24');
+    store.recordDangerConfirmed('ref00002', 'slack', '2026-11-25');
+    const notHelpful = {
+      userKey: 'u1',
+      answerRef: 'ref00003',
+      topicId: 'grooming',
+      verdict: 'not-helpful' as const,
+      risk: 'emergency' as const,
+    };
+    store.recordFeedbackOnce(notHelpful, 'teams', '2026-11-24');
+    store.recordFeedbackOnce({ ...notHelpful, userKey: 'u2' }, 'teams', '2026-11-24');
+    store.recordFeedbackOnce({ ...notHelpful, userKey: 'u3', verdict: 'helpful' }, 'teams', '2026-11-24');
+    store.recordFeedbackOnce({ ...notHelpful, userKey: 'u4', risk: 'none' }, 'teams', '2026-11-24');
+    const report = store.report();
+    assert.deepEqual(report.possibleRisk, { replies: 4, confirmed: 2 });
+    assert.deepEqual(report.emergencyNotHelpful, [{ topicId: 'grooming', count: 2 }]);
+    store.close();
+  });
+
   it('brings a database of the first version up to date without losing its feedback', () => {
     const old = new Database(file);
     old.exec(`CREATE TABLE feedback (id INTEGER PRIMARY KEY, day TEXT NOT NULL, platform TEXT NOT NULL, topic_id TEXT NOT NULL,
