@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { addDays, type Clock, ukDay } from '../clock.js';
-import type { Answer, WorkArea } from '../engine/index.js';
+import type { Answer, RiskBand, WorkArea } from '../engine/index.js';
 import { errorSummary } from '../error-summary.js';
 import type { Logger } from '../logger.js';
 import type { RecordStore } from '../storage/record-store.js';
@@ -13,6 +13,12 @@ export const unansweredRetentionDays = 90;
 /** What the conversation keeps, and never lets a storage failure cost the user a reply. */
 export interface ConversationRecords {
   feedback(topicId: string, verdict: FeedbackVerdict, platform: Platform): void;
+  /** One person's feedback on one answer, counted once however often they press; true the first time. */
+  feedbackOnce(userId: string, answerRef: string, topicId: string, verdict: FeedbackVerdict, risk: RiskBand, platform: Platform): boolean;
+  /** A reply that first asked "Is a child in danger right now?". */
+  possibleRisk(platform: Platform): void;
+  /** "Yes, now" pressed on such a reply (counted once per reply). */
+  dangerConfirmed(answerRef: string, platform: Platform): void;
   /** Counts the question by kind and topic; keeps its redacted text only when it was not answered confidently and recording is on. */
   question(answer: Answer, platform: Platform, redactedQuestion: () => string): void;
   getArea(userId: string, platform: Platform): WorkArea | undefined;
@@ -33,6 +39,22 @@ export class StoredConversationRecords implements ConversationRecords {
 
   feedback(topicId: string, verdict: FeedbackVerdict, platform: Platform): void {
     this.safely('feedback', () => this.store.recordFeedback(topicId, verdict, platform, this.today()));
+  }
+
+  feedbackOnce(userId: string, answerRef: string, topicId: string, verdict: FeedbackVerdict, risk: RiskBand, platform: Platform): boolean {
+    let first = true;
+    this.safely('feedback', () => {
+      first = this.store.recordFeedbackOnce({ userKey: userKey(userId, platform), answerRef, topicId, verdict, risk }, platform, this.today());
+    });
+    return first;
+  }
+
+  possibleRisk(platform: Platform): void {
+    this.safely('possible-risk', () => this.store.recordPossibleRisk(platform, this.today()));
+  }
+
+  dangerConfirmed(answerRef: string, platform: Platform): void {
+    this.safely('danger-confirmed', () => this.store.recordDangerConfirmed(answerRef, platform, this.today()));
   }
 
   question(answer: Answer, platform: Platform, redactedQuestion: () => string): void {
@@ -80,6 +102,11 @@ export function userKey(userId: string, platform: Platform): string {
 /** For when nothing is kept (tests, or a store that could not be opened). */
 export const noRecords: ConversationRecords = {
   feedback() {},
+  feedbackOnce() {
+    return true;
+  },
+  possibleRisk() {},
+  dangerConfirmed() {},
   question() {},
   getArea() {
     return undefined;

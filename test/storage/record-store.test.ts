@@ -72,6 +72,24 @@ describe('record store (SQLite)', () => {
     store.close();
   });
 
+  it('keeps each person under a one-way hash when counting their feedback once', () => {
+    const store = new SqliteRecordStore(file);
+    const records = new StoredConversationRecords(store, () => new Date('2026-11-24T12:00:00Z'), createLogger('silent'), {
+      recordUnanswered: false,
+    });
+    assert.equal(records.feedbackOnce('29:person', 'ref00001', 'sextortion', 'helpful', 'none', 'teams'), true);
+    assert.equal(records.feedbackOnce('29:person', 'ref00001', 'sextortion', 'helpful', 'none', 'teams'), false);
+    records.possibleRisk('teams');
+    records.dangerConfirmed('ref00009', 'teams');
+    assert.deepEqual(store.report().possibleRisk, { replies: 1, confirmed: 1 });
+    store.close();
+    const stored = new Database(file, { readonly: true });
+    const keys = stored.prepare('SELECT user_key FROM feedback').all() as Array<{ user_key: string }>;
+    stored.close();
+    assert.deepEqual(keys, [{ user_key: userKey('29:person', 'teams') }]);
+    assert.doesNotMatch(JSON.stringify(keys), /person/);
+  });
+
   it('brings a database of the first version up to date without losing its feedback', () => {
     const old = new Database(file);
     old.exec(`CREATE TABLE feedback (id INTEGER PRIMARY KEY, day TEXT NOT NULL, platform TEXT NOT NULL, topic_id TEXT NOT NULL,

@@ -25,6 +25,9 @@ describe('Teams endpoint /api/messages (loopback Bot Connector)', () => {
   let bot: TestApp;
   const records = {
     feedback: sinon.spy(),
+    feedbackOnce: sinon.stub().returns(true),
+    possibleRisk: sinon.spy(),
+    dangerConfirmed: sinon.spy(),
     question: sinon.spy(),
     getArea: sinon.stub().returns(undefined),
     setArea: sinon.spy(),
