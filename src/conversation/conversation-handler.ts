@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type Clock, systemClock } from '../clock.js';
 import type { Answer, AnswerContext, Engine, WorkArea } from '../engine/index.js';
 import type { Logger } from '../logger.js';
@@ -28,6 +29,8 @@ export class ConversationHandler {
     private readonly records: ConversationRecords,
     private readonly logger: Logger,
     private readonly clock: Clock = systemClock,
+    /** Names each reply for its buttons (see Reply.ref): random, never derived from the user or the message. */
+    private readonly newRef: () => string = () => randomBytes(6).toString('hex'),
   ) {}
 
   welcome(turn?: TurnContext): Reply {
@@ -85,15 +88,40 @@ export class ConversationHandler {
       }
       case 'feedback': {
         if (!this.engine.pack.topicsById.has(action.topicId)) return this.unknownAction(turn);
-        this.records.feedback(action.topicId, action.verdict, turn.platform);
-        this.logger.info({ event: 'feedback', platform: turn.platform, topicId: action.topicId, verdict: action.verdict }, 'feedback');
+        // Counted once per person per answer; cards sent before answers carried a reference count as before.
+        let first = true;
+        if (action.ref && turn.userId)
+          first = this.records.feedbackOnce(turn.userId, action.ref, action.topicId, action.verdict, action.risk ?? 'none', turn.platform);
+        else this.records.feedback(action.topicId, action.verdict, turn.platform);
+        this.logger.info(
+          {
+            event: 'feedback',
+            platform: turn.platform,
+            topicId: action.topicId,
+            verdict: action.verdict,
+            risk: action.risk ?? 'none',
+            first,
+          },
+          'feedback',
+        );
         return this.notice(
-          'Thank you for your feedback',
-          action.verdict === 'helpful'
-            ? 'Glad that helped. Your feedback tells the safeguarding leads which answers work.'
-            : 'Sorry it did not help. Your feedback tells the safeguarding leads which answers to improve. Try asking in other words, or talk to your designated safeguarding lead or the consultation line for your area.',
+          first ? 'Thanks for your feedback' : 'Feedback updated',
+          action.verdict === 'helpful' ? 'Glad it helped.' : 'Sorry it did not help. Try other words, or use "I have a concern".',
           turn,
         );
+      }
+      case 'danger-now': {
+        if (action.ref) this.records.dangerConfirmed(action.ref, turn.platform);
+        const context = this.contextFor(turn);
+        const answer = this.engine.dangerNow(action.topicId, context);
+        this.logger.info({ event: 'danger-now', platform: turn.platform, topicId: answer.topicId }, '"Yes, now" pressed');
+        return this.answerReply(answer, turn, context, false);
+      }
+      case 'more': {
+        const context = this.contextFor(turn);
+        const answer = this.engine.answerTopic(action.topicId, context);
+        if (!answer) return this.unknownAction(turn);
+        return { card: 'more', answer, privacyWarning: false, showFeedback: false };
       }
       case 'triage':
         return this.triage(action.state, turn);
@@ -132,12 +160,14 @@ export class ConversationHandler {
 
   private answerReply(answer: Answer, turn: TurnContext, context: AnswerContext, privacyWarning: boolean): Reply {
     const mentionsConsultationLine = answer.contacts.some((contact) => consultationLineIds.has(contact.id));
+    if (answer.risk === 'possible') this.records.possibleRisk(turn.platform);
     return {
       card: 'answer',
       answer,
       privacyWarning,
       showFeedback: (answer.kind === 'answer' || answer.kind === 'emergency') && answer.topicId !== null,
       askArea: mentionsConsultationLine && !context.area && Boolean(turn.userId),
+      ref: this.newRef(),
     };
   }
 
@@ -155,11 +185,12 @@ export class ConversationHandler {
     );
   }
 
+  /** A short note: a title and a line, with the 999 line at its foot; it never re-posts the contacts. */
   private notice(title: string, text: string, turn: TurnContext): Reply {
     const base = this.engine.safety(this.contextFor(turn));
     return {
       card: 'notice',
-      answer: { ...base, title, summary: text, actions: [] },
+      answer: { ...base, title, summary: text, directAnswer: text, actions: [], contacts: [], callNow: [] },
       notice: { title, text },
       privacyWarning: false,
       showFeedback: false,

@@ -44,7 +44,11 @@ export class StoredConversationRecords implements ConversationRecords {
   feedbackOnce(userId: string, answerRef: string, topicId: string, verdict: FeedbackVerdict, risk: RiskBand, platform: Platform): boolean {
     let first = true;
     this.safely('feedback', () => {
-      first = this.store.recordFeedbackOnce({ userKey: userKey(userId, platform), answerRef, topicId, verdict, risk }, platform, this.today());
+      first = this.store.recordFeedbackOnce(
+        { userKey: userKey(userId, platform), answerRef, topicId, verdict, risk },
+        platform,
+        this.today(),
+      );
     });
     return first;
   }

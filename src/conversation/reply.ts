@@ -4,7 +4,7 @@ import type { Answer, TriageView, WorkArea } from '../engine/index.js';
  * What the bot decided to say, before any platform formatting. Adapters render it with their
  * renderer (Adaptive Card, Block Kit) and always add the plain-text version.
  */
-export type ReplyCard = 'answer' | 'welcome' | 'attachment-warning' | 'notice' | 'triage';
+export type ReplyCard = 'answer' | 'welcome' | 'attachment-warning' | 'notice' | 'triage' | 'more';
 
 export interface Reply {
   card: ReplyCard;
@@ -21,4 +21,9 @@ export interface Reply {
   currentArea?: WorkArea;
   /** A step of the "I have a concern" triage (card 'triage'). */
   triage?: TriageView;
+  /**
+   * Names this reply in its buttons, so one person's feedback on it counts once and a "Yes, now"
+   * press on it is counted once. Random, never derived from the user or the message.
+   */
+  ref?: string;
 }

@@ -29,6 +29,7 @@ const accountWords = 25;
 
 const immediateRiskTopicId = 'immediate-risk';
 const chosenImmediateRisk = 'You chose the guidance on a child at immediate risk of harm.';
+const saidDangerNow = 'You said a child is in danger right now.';
 
 /** Confidence thresholds, tuned with `npm run eval`. */
 export const thresholds = {
@@ -78,6 +79,11 @@ export interface Engine {
   assessRisk(question: string): RiskAssessment;
   /** The answer for a topic picked by id (a button), or undefined for an unknown id. */
   answerTopic(topicId: string, context?: AnswerContext): Answer | undefined;
+  /**
+   * The emergency card for a practitioner who answered "Yes, now" to "Is a child in danger right
+   * now?", with the guidance for the topic they had been shown (an unknown id is ignored).
+   */
+  dangerNow(topicId: string | undefined, context?: AnswerContext): Answer;
   help(context?: AnswerContext): Answer;
   /** A step of the "I have a concern" triage; undefined for a state the cards could not have produced. */
   triage(state: TriageState, context?: AnswerContext): TriageView | undefined;
@@ -218,6 +224,11 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
       return topic.id === immediateRiskTopicId
         ? builder.emergency(undefined, 1, context, chosenImmediateRisk)
         : builder.forTopic(topic, 1, [], context);
+    },
+
+    dangerNow(topicId, given = {}) {
+      const topic = topicId ? pack.topicsById.get(topicId) : undefined;
+      return builder.emergency(topic, 1, withTime(given), saidDangerNow);
     },
 
     assessRisk(question) {

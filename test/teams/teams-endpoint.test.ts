@@ -151,7 +151,7 @@ describe('Teams endpoint /api/messages (loopback Bot Connector)', () => {
       teamsMessage({ serviceUrl, value: { sa: 1, action: 'feedback', topicId: 'report-remove', verdict: 'not-helpful' } }),
     );
     assert.ok(records.feedback.calledOnceWith('report-remove', 'not-helpful', 'teams'));
-    assert.match(visibleText(cardOf(reply!.activity)), /Thank you for your feedback/);
+    assert.match(visibleText(cardOf(reply!.activity)), /Thanks for your feedback/);
   });
 
   it('answers a tampered or unknown button payload politely', async () => {
