@@ -22,6 +22,8 @@ import { buildVocabulary } from './vocabulary.js';
  * danger mentioned late in a long message is still seen, while matching stays fast.
  */
 const riskScanCharacters = 8000;
+/** How much of a message the bot reads (the playground says so beside its input). */
+export const messageCharacters = riskScanCharacters;
 /** Raw characters looked at before cleaning: enough for invisible characters and entities to be taken out of 8,000. */
 const rawCharacters = 4 * riskScanCharacters;
 /** Up to this many words a question is matched as a whole; a longer message is read as an account, sentence by sentence. */
