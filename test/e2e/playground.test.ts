@@ -65,7 +65,8 @@ describe('local playground in Chromium', function () {
     const before = await cards().count();
     await page.fill('#question', question);
     await page.press('#question', 'Enter');
-    await page.waitForFunction(`document.querySelectorAll('#transcript li.bot .ac-adaptiveCard').length > ${before}`);
+    // A locator wait, not waitForFunction: the page's Content-Security-Policy forbids the eval a string predicate needs.
+    await cards().nth(before).waitFor({ state: 'attached' });
   }
 
   it('looks like a product: name, purpose, the 999 rule and suggested questions', async () => {
@@ -90,7 +91,8 @@ describe('local playground in Chromium', function () {
   it('runs a card button and shows the next card', async () => {
     const before = await cards().count();
     await cards().last().locator('button.ac-pushButton', { hasText: 'Helpful' }).first().click();
-    await page.waitForFunction(`document.querySelectorAll('#transcript li.bot .ac-adaptiveCard').length > ${before}`);
+    // A locator wait, not waitForFunction: the page's Content-Security-Policy forbids the eval a string predicate needs.
+    await cards().nth(before).waitFor({ state: 'attached' });
     assert.ok((await cards().count()) > before);
   });
 
