@@ -62,6 +62,8 @@ export const thresholds = {
   answerAccount: 0.15,
   /** A related topic shown under "call 999" for an account must score at least this. */
   emergencyRelatedAccount: 0.15,
+  /** In an account, a concern's topic scoring at least this share of a service topic's answers instead. */
+  concernOverService: 0.6,
 };
 
 export interface EngineOptions {
@@ -171,7 +173,7 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
   const decideAccount = (forMatching: readonly string[], ranked: TopicMatch[], concern: boolean, context: AnswerContext): Answer => {
     const chat = smallTalk.read(forMatching);
     if (chat.kinds.includes('triage') && !hasContent(chat.remainder)) return { ...builder.help(context), startsTriage: true };
-    const best = ranked[0];
+    const best = concernFirst(ranked);
     const chosen = best && isAnchored(best) ? best : ranked.slice(1, 3).find((match) => match.sharedWords >= 2 && isAnchored(match));
     if (chosen && chosen.score >= thresholds.answerAccount) return answerWith(chosen, ranked, true, context);
     return unmatched(toLinks(ranked.slice(0, 3)), concern, context);
@@ -205,7 +207,7 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
       const forMatching = sentences.flatMap((sentence) => sentence.tokens);
       const account = forMatching.length > accountWords;
       const ranked = account ? matcher.rankAccount(sentences, 5, jargonOf) : matcher.rank(forMatching, 5, jargonOf(forMatching));
-      const best = ranked[0];
+      const best = account ? concernFirst(ranked) : ranked[0];
 
       if (assessment.band === 'emergency') {
         const relatedFrom = account ? thresholds.emergencyRelatedAccount : thresholds.emergencyRelated;
@@ -245,6 +247,21 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
     checkPrivacy: (text) => privacy.inspect(normaliseInput(text.slice(0, rawCharacters))),
     redact: (text) => privacy.redact(normaliseInput(text.slice(0, rawCharacters))),
   };
+}
+
+/**
+ * In an account that asks about a service ("what time does Starting Point open?") and describes a
+ * concern, the concern's topic answers when it comes close: the card shows the number to ring
+ * whatever the topic. A service topic still answers an account that is only about the service.
+ */
+function concernFirst(ranked: TopicMatch[]): TopicMatch | undefined {
+  const best = ranked[0];
+  if (!best?.topic.service) return best;
+  return (
+    ranked
+      .slice(1)
+      .find((match) => !match.topic.service && match.score >= thresholds.concernOverService * best.score && isAnchored(match)) ?? best
+  );
 }
 
 /**

@@ -69,6 +69,8 @@ export interface Topic {
   /** The one line shown first; [square brackets] mark an editor's linking words. */
   directAnswer?: string;
   questions?: TopicQuestion[];
+  /** About a service, a contact line, a resource or the procedure itself, rather than a concern. */
+  service?: boolean;
   actions: string[];
   details?: string[];
   procedures?: string[];

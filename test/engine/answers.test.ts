@@ -55,6 +55,17 @@ describe('engine answers', () => {
       assert.equal(answer.topicId, 'cyberbullying');
     });
 
+    it("answers the concern, not the service asked about first, and still a service when that is all that's asked", () => {
+      const concern = engine.answer(
+        "Can you tell me the opening hours of the Derby City consultation line please? Also I have a question about a young person, 16, whose step-dad has put a tracking app on her phone and reads all her messages, and won't let her see friends, she says he is controlling her and her mum.",
+      );
+      assert.equal(concern.topicId, 'domestic-abuse-16-plus');
+      const service = engine.answer(
+        'Hi, can you tell me the opening hours of Starting Point and whether GP practices can call it directly, or does it have to go through our practice safeguarding lead? We are updating the noticeboard in the staff room this week.',
+      );
+      assert.equal(service.topicId, 'starting-point');
+    });
+
     it('does not let the role a practitioner opens with decide the topic', () => {
       const answer = engine.answer(
         'Scout leader. At camp some of the 13 year olds filmed another boy crying and posted it on TikTok with nasty captions to humiliate him. It has loads of views and he is being bullied about it.',
