@@ -155,6 +155,8 @@ export class AnswerBuilder {
     if (declined === 'off-topic') {
       return {
         ...common,
+        // "Did you mean" would blur "not my subject" into "I did not understand you".
+        alternatives: [],
         title: "That's outside what I can help with",
         directAnswer: 'I only answer questions about keeping children safe from online harm, from the Derby and Derbyshire procedure.',
         summary:
@@ -179,7 +181,6 @@ export class AnswerBuilder {
         'The Professionals Online Safety Helpline can help anyone working with children with any online safety issue.',
       ],
       callNow: this.callNow(contacts, context),
-      startsTriage: true,
       followUps: alternatives.length > 0 ? [] : this.links(helpStarterTopicIds).slice(0, 4),
     };
   }

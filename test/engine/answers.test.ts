@@ -124,7 +124,6 @@ describe('engine answers', () => {
     const concern = engine.answer('a pupil said something odd to me today and I am not sure about it');
     assert.equal(concern.kind, 'fallback');
     assert.equal(concern.declined, 'unmatched-concern');
-    assert.equal(concern.startsTriage, true);
     assert.deepEqual(
       concern.callNow.map((contact) => contact.id),
       ['starting-point', 'derby-city-consultation-line'],

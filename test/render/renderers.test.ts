@@ -163,6 +163,15 @@ describe('Adaptive Card renderer', () => {
     assert.ok(cardTexts(rendered.card).includes('Why: A \\*child\\* \\[x\\](https://e.example)'), cardTexts(rendered.card).join(' | '));
   });
 
+  it('offers "I have a concern" on an unmatched concern, and "What I can help with" off the subject', () => {
+    const titles = (question: string) =>
+      visibleTexts(cards.render(reply(engine.answer(question))).card).filter((text) =>
+        ['I have a concern', 'What I can help with'].includes(text),
+      );
+    assert.deepEqual(titles('a pupil said something odd to me today and I am not sure about it'), ['I have a concern']);
+    assert.deepEqual(titles('how do I reset my email password'), ['What I can help with']);
+  });
+
   it('shows "Did you mean" only beside an answer the bot is unsure of', () => {
     assert.ok(!visibleTexts(cards.render(reply(engine.answer('sextortion'))).card).includes('Did you mean'));
     const unsure = { ...engine.answer('sextortion'), alternatives: [{ id: 'grooming', title: 'Online grooming', score: 0.4 }] };
