@@ -189,9 +189,8 @@ export class TopicMatcher {
       const near = closest.get(topicIndex);
       const phrasingSimilarity = near?.similarity ?? 0;
       const score = 0.5 * coverage + 0.5 * phrasingSimilarity;
-      matches.push({
-        ...(near ? { closestPhrasing: this.phrasings[near.phrasing]!.text } : {}),
-        ...(near?.question ? { closestQuestion: near.question } : {}),
+      // Built field by field, not spread: rank() runs for every sentence of an account, and spreads cost garbage.
+      const match: TopicMatch = {
         topic: this.topics[topicIndex]!,
         coverage,
         phrasingSimilarity,
@@ -201,7 +200,10 @@ export class TopicMatcher {
         titleOrKeywordWords: strong.get(topicIndex) ?? 0,
         jargonWords: sharedJargon.get(topicIndex) ?? 0,
         unrelatedWords,
-      });
+      };
+      if (near) match.closestPhrasing = this.phrasings[near.phrasing]!.text;
+      if (near?.question) match.closestQuestion = near.question;
+      matches.push(match);
     }
     matches.sort((a, b) => b.score - a.score || b.evidence - a.evidence || a.topic.id.localeCompare(b.topic.id));
     return matches.slice(0, limit);
@@ -235,22 +237,29 @@ export class TopicMatcher {
       for (const match of this.rank(tokens, this.topics.length, jargonOf(tokens))) {
         const id = match.topic.id;
         weighted.set(id, (weighted.get(id) ?? 0) + match.score * mass);
-        const near = nearest.get(id);
-        if (!near || match.phrasingSimilarity > near.phrasingSimilarity)
-          nearest.set(id, {
-            ...near,
-            phrasingSimilarity: match.phrasingSimilarity,
-            ...(match.closestPhrasing ? { closestPhrasing: match.closestPhrasing } : {}),
-          });
-        if (match.closestQuestion && match.closestQuestion.similarity > (nearest.get(id)?.closestQuestion?.similarity ?? 0))
-          nearest.set(id, { ...nearest.get(id)!, closestQuestion: match.closestQuestion });
+        let near = nearest.get(id);
+        if (!near) {
+          near = { phrasingSimilarity: 0 };
+          nearest.set(id, near);
+        }
+        if (match.phrasingSimilarity > near.phrasingSimilarity) {
+          near.phrasingSimilarity = match.phrasingSimilarity;
+          near.closestPhrasing = match.closestPhrasing;
+        }
+        if (match.closestQuestion && match.closestQuestion.similarity > (near.closestQuestion?.similarity ?? 0))
+          near.closestQuestion = match.closestQuestion;
       }
     }
     if (totalMass === 0) return [...whole.values()].slice(0, limit);
     const matches: TopicMatch[] = [];
     for (const [id, sum] of weighted) {
       const overall = whole.get(id);
-      if (overall) matches.push({ ...overall, ...nearest.get(id), score: sum / totalMass });
+      const near = nearest.get(id);
+      if (!overall || !near) continue;
+      const match: TopicMatch = { ...overall, phrasingSimilarity: near.phrasingSimilarity, score: sum / totalMass };
+      if (near.closestPhrasing) match.closestPhrasing = near.closestPhrasing;
+      if (near.closestQuestion) match.closestQuestion = near.closestQuestion;
+      matches.push(match);
     }
     matches.sort((a, b) => b.score - a.score || b.evidence - a.evidence || a.topic.id.localeCompare(b.topic.id));
     return matches.slice(0, limit);
