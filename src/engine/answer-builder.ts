@@ -161,10 +161,11 @@ export class AnswerBuilder {
         directAnswer: 'I only answer questions about keeping children safe from online harm, from the Derby and Derbyshire procedure.',
         summary:
           'I answer from the Derby and Derbyshire procedure "Safeguarding Children From Online Harms" and nothing else. For IT, HR, pay, bookings or other work questions, ask the people who look after them.',
+        // Short enough that all three show before "More": the third is the one a worried practitioner needs.
         actions: [
-          'For IT, email or password problems, ask your IT service desk.',
-          'For HR, pay, leave or other work questions, ask your HR team or your manager.',
-          'If you are worried about a child, tell me what has happened in your own words, or choose "I have a concern".',
+          'IT, email or passwords: ask your IT service desk.',
+          'HR, pay or leave: ask your HR team or your manager.',
+          'Worried about a child? Tell me what happened in your own words, or choose "I have a concern".',
         ],
         followUps: this.links(helpStarterTopicIds).slice(0, 4),
       };

@@ -105,7 +105,7 @@ export class AdaptiveCardRenderer {
       showFeedback: reply.showFeedback && topicId !== '',
       helpfulData: cardActions.feedback(topicId || 'none', 'helpful', reply.ref, risk),
       notHelpfulData: cardActions.feedback(topicId || 'none', 'not-helpful', reply.ref, risk),
-      offerTriage: answer.declined === 'unmatched-concern',
+      offerTriage: answer.declined !== undefined,
       offerHelp: answer.declined === 'off-topic',
       helpData: cardActions.help(),
       askArea: Boolean(reply.askArea),

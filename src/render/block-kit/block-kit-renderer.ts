@@ -109,7 +109,7 @@ export function renderBlockKit(reply: Reply, options: SlackRenderOptions = {}): 
     );
   }
   const controls: ButtonItem[] = [];
-  if (answer.declined === 'unmatched-concern') controls.push(['I have a concern', cardActions.triage({})]);
+  if (answer.declined) controls.push(['I have a concern', cardActions.triage({})]);
   if (answer.declined === 'off-topic') controls.push(['What I can help with', cardActions.help()]);
   if (answer.topicId && reply.card !== 'notice') controls.push(['More', cardActions.more(answer.topicId)]);
   const risk = answer.emergency ? 'emergency' : answer.risk === 'possible' ? 'possible' : undefined;
