@@ -30,7 +30,7 @@ export interface CallNowLine {
 /** Steps shown first, at most. */
 export const firstStepsShown = 3;
 /** …and no more words than this between them (at least one step is always shown). */
-const firstStepsWords = 40;
+const firstStepsWords = 35;
 
 const mentions999 = /\b999\b/;
 /** A step sharing this share of its words with the line above it repeats it. */
