@@ -65,6 +65,18 @@ async function main(): Promise<void> {
     );
   }
 
+  console.log('\nImmediate risk: where the next round of checks should look');
+  const { replies, confirmed } = report.possibleRisk;
+  console.log(
+    `  ${String(replies).padStart(6)} replies asked "Is a child in danger right now?" (the possible band); "Yes, now" was pressed on ${confirmed}${
+      replies > 0 ? ` (${Math.round((100 * confirmed) / replies)}%)` : ''
+    }`,
+  );
+  const emergencyNotHelpful = report.emergencyNotHelpful.reduce((sum, row) => sum + row.count, 0);
+  console.log(`  ${String(emergencyNotHelpful).padStart(6)} emergency cards were marked not helpful${emergencyNotHelpful > 0 ? ':' : ''}`);
+  for (const row of report.emergencyNotHelpful.slice(0, 20))
+    console.log(`  ${String(row.count).padStart(10)} x  ${title(row.topicId)} [${row.topicId}]`);
+
   console.log('\nMost common unanswered questions (redacted; kept only when RECORD_UNANSWERED is on, for 90 days)');
   if (report.unanswered.length === 0) console.log(config.recordUnanswered ? '  none yet' : '  none (RECORD_UNANSWERED is off)');
   for (const row of report.unanswered.slice(0, 25))

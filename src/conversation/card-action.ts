@@ -15,6 +15,9 @@ const choiceId = z
   .string()
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/)
   .max(30);
+/** Names one reply, so a person's feedback on it counts once and a "Yes, now" press on it is counted once. */
+const answerRef = z.string().regex(/^[a-z0-9]{8,32}$/);
+
 const triageState = z
   .object({ r: z.enum(['y', 'n']).optional(), s: z.enum(['y', 'n']).optional(), a: choiceId.optional(), l: choiceId.optional() })
   .strict();
@@ -25,7 +28,21 @@ const urgency = z.enum(['today', 'this-week']);
 
 const cardActionSchema = z.discriminatedUnion('action', [
   z.object({ sa: z.literal(1), action: z.literal('topic'), topicId }).strict(),
-  z.object({ sa: z.literal(1), action: z.literal('feedback'), topicId, verdict: z.enum(['helpful', 'not-helpful']) }).strict(),
+  z
+    .object({
+      sa: z.literal(1),
+      action: z.literal('feedback'),
+      topicId,
+      verdict: z.enum(['helpful', 'not-helpful']),
+      // Absent on cards sent before they were added.
+      ref: answerRef.optional(),
+      risk: z.enum(['emergency', 'possible']).optional(),
+    })
+    .strict(),
+  // "Yes, now" on a reply that first asked "Is a child in danger right now?": show the emergency card.
+  z.object({ sa: z.literal(1), action: z.literal('danger-now'), topicId: topicId.optional(), ref: answerRef.optional() }).strict(),
+  // Slack's "More": everything else about a topic, posted as a message of its own.
+  z.object({ sa: z.literal(1), action: z.literal('more'), topicId }).strict(),
   z.object({ sa: z.literal(1), action: z.literal('help') }).strict(),
   z.object({ sa: z.literal(1), action: z.literal('triage'), state: triageState }).strict(),
   z.object({ sa: z.literal(1), action: z.literal('area'), area: z.enum(['derby-city', 'derbyshire']) }).strict(),
@@ -57,7 +74,21 @@ export function parseCardAction(value: unknown): CardAction | undefined {
 
 export const cardActions = {
   topic: (id: string): CardAction => ({ sa: 1, action: 'topic', topicId: id }),
-  feedback: (id: string, verdict: FeedbackVerdict): CardAction => ({ sa: 1, action: 'feedback', topicId: id, verdict }),
+  feedback: (id: string, verdict: FeedbackVerdict, ref?: string, risk?: 'emergency' | 'possible'): CardAction => ({
+    sa: 1,
+    action: 'feedback',
+    topicId: id,
+    verdict,
+    ...(ref ? { ref } : {}),
+    ...(risk ? { risk } : {}),
+  }),
+  dangerNow: (topicId?: string, ref?: string): CardAction => ({
+    sa: 1,
+    action: 'danger-now',
+    ...(topicId ? { topicId } : {}),
+    ...(ref ? { ref } : {}),
+  }),
+  more: (topicId: string): CardAction => ({ sa: 1, action: 'more', topicId }),
   help: (): CardAction => ({ sa: 1, action: 'help' }),
   triage: (state: TriageState): CardAction => ({ sa: 1, action: 'triage', state: withoutEmptyFields(state) }),
   area: (area: WorkArea): CardAction => ({ sa: 1, action: 'area', area }),

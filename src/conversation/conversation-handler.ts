@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type Clock, systemClock } from '../clock.js';
 import type { Answer, AnswerContext, AnswerKind, Engine, WorkArea } from '../engine/index.js';
 import { errorSummary } from '../error-summary.js';
@@ -36,6 +37,8 @@ export class ConversationHandler {
     private readonly logger: Logger,
     private readonly clock: Clock = systemClock,
     private readonly leads?: LeadRequests,
+    /** Names each reply for its buttons (see Reply.ref): random, never derived from the user or the message. */
+    private readonly newRef: () => string = () => randomBytes(6).toString('hex'),
   ) {}
 
   async welcome(turn?: TurnContext): Promise<Reply> {
@@ -99,15 +102,47 @@ export class ConversationHandler {
       }
       case 'feedback': {
         if (!this.engine.pack.topicsById.has(action.topicId)) return this.unknownAction(turn);
-        await this.records.feedback(action.topicId, action.verdict, turn.platform);
-        this.logger.info({ event: 'feedback', platform: turn.platform, topicId: action.topicId, verdict: action.verdict }, 'feedback');
+        // Counted once per person per answer; cards sent before answers carried a reference count as before.
+        let first = true;
+        if (action.ref && turn.userId)
+          first = await this.records.feedbackOnce(
+            turn.userId,
+            action.ref,
+            action.topicId,
+            action.verdict,
+            action.risk ?? 'none',
+            turn.platform,
+          );
+        else await this.records.feedback(action.topicId, action.verdict, turn.platform);
+        this.logger.info(
+          {
+            event: 'feedback',
+            platform: turn.platform,
+            topicId: action.topicId,
+            verdict: action.verdict,
+            risk: action.risk ?? 'none',
+            first,
+          },
+          'feedback',
+        );
         return this.notice(
-          'Thank you for your feedback',
-          action.verdict === 'helpful'
-            ? 'Glad that helped. Your feedback tells the safeguarding leads which answers work.'
-            : 'Sorry it did not help. Your feedback tells the safeguarding leads which answers to improve. Try asking in other words, or talk to your designated safeguarding lead or the consultation line for your area.',
+          first ? 'Thanks for your feedback' : 'Feedback updated',
+          action.verdict === 'helpful' ? 'Glad it helped.' : 'Sorry it did not help. Try other words, or use "I have a concern".',
           turn,
         );
+      }
+      case 'danger-now': {
+        if (action.ref) await this.records.dangerConfirmed(action.ref, turn.platform);
+        const context = await this.contextFor(turn);
+        const answer = this.engine.dangerNow(action.topicId, context);
+        this.logger.info({ event: 'danger-now', platform: turn.platform, topicId: answer.topicId }, '"Yes, now" pressed');
+        return this.answerReply(answer, turn, context, false);
+      }
+      case 'more': {
+        const context = await this.contextFor(turn);
+        const answer = this.engine.answerTopic(action.topicId, context);
+        if (!answer) return this.unknownAction(turn);
+        return { card: 'more', answer, privacyWarning: false, showFeedback: false };
       }
       case 'triage':
         return this.triage(action.state, turn);
@@ -145,9 +180,12 @@ export class ConversationHandler {
     };
   }
 
-  private answerReply(answer: Answer, turn: TurnContext, context: AnswerContext, privacyWarning: boolean): Reply {
+  private async answerReply(answer: Answer, turn: TurnContext, context: AnswerContext, privacyWarning: boolean): Promise<Reply> {
     const mentionsConsultationLine = answer.contacts.some((contact) => consultationLineIds.has(contact.id));
-    const offerLead = Boolean(this.leads?.offeredOn(turn.platform) && turn.presser) && leadOfferKinds.has(answer.kind);
+    // Not on questions outside the bot's subject: a safeguarding lead is not who to ask about a printer.
+    const offerLead =
+      Boolean(this.leads?.offeredOn(turn.platform) && turn.presser) && leadOfferKinds.has(answer.kind) && answer.declined !== 'off-topic';
+    if (answer.risk === 'possible') await this.records.possibleRisk(turn.platform);
     return {
       card: 'answer',
       answer,
@@ -155,6 +193,7 @@ export class ConversationHandler {
       showFeedback: (answer.kind === 'answer' || answer.kind === 'emergency') && answer.topicId !== null,
       askArea: mentionsConsultationLine && !context.area && Boolean(turn.userId),
       ...(offerLead ? { lead: { step: 'offer' as const, topicId: answer.topicId } } : {}),
+      ref: this.newRef(),
     };
   }
 
@@ -208,6 +247,7 @@ export class ConversationHandler {
             'Sorry, I could not reach your safeguarding leads',
             'Nothing was sent. Please talk to your designated safeguarding lead directly, or call the consultation line for your area. If a child is at immediate risk of harm, call 999 now.',
             turn,
+            true,
           )),
           ...privately,
         };
@@ -235,7 +275,12 @@ export class ConversationHandler {
           : await leads.close(turn.platform, turn.presser, requestId);
     } catch (error) {
       this.logger.error({ event: 'lead-action-failed', platform: turn.platform, err: errorSummary(error) }, 'a lead button failed');
-      return this.notice('Sorry, that did not work', 'I could not record that just now. Please try the button again in a minute.', turn);
+      return this.notice(
+        'Sorry, that did not work',
+        'I could not record that just now. Please try the button again in a minute.',
+        turn,
+        true,
+      );
     }
     if (result.outcome === 'done') {
       if (result.askerTold) return undefined;
@@ -277,16 +322,20 @@ export class ConversationHandler {
     );
   }
 
-  private async notice(title: string, text: string, turn: TurnContext, withContacts = true): Promise<Reply> {
+  private async notice(title: string, text: string, turn: TurnContext, withContacts = false): Promise<Reply> {
     return this.noticeReply(title, text, await this.contextFor(turn), withContacts);
   }
 
-  /** A short notice; with the safety contacts (999 and the consultation lines) unless it is one step of something. */
-  private noticeReply(title: string, text: string, context: AnswerContext, withContacts = true): Reply {
+  /**
+   * A short note: a title and a line, with the 999 line at its foot. It does not re-post the
+   * contacts (999 and the consultation lines) unless asked to, where the note leaves the person
+   * with nowhere else to turn.
+   */
+  private noticeReply(title: string, text: string, context: AnswerContext, withContacts = false): Reply {
     const base = this.engine.safety(context);
     return {
       card: 'notice',
-      answer: { ...base, title, summary: text, actions: [], ...(withContacts ? {} : { contacts: [] }) },
+      answer: { ...base, title, summary: text, directAnswer: text, actions: [], ...(withContacts ? {} : { contacts: [], callNow: [] }) },
       notice: { title, text },
       privacyWarning: false,
       showFeedback: false,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { addDays, type Clock, ukDay } from '../clock.js';
-import type { Answer, WorkArea } from '../engine/index.js';
+import type { Answer, RiskBand, WorkArea } from '../engine/index.js';
 import { errorSummary } from '../error-summary.js';
 import type { Logger } from '../logger.js';
 import type { RecordStore } from '../storage/record-store.js';
@@ -16,6 +16,19 @@ export const unansweredRetentionDays = 90;
  */
 export interface ConversationRecords {
   feedback(topicId: string, verdict: FeedbackVerdict, platform: Platform): Promise<void>;
+  /** One person's feedback on one answer, counted once however often they press; true the first time. */
+  feedbackOnce(
+    userId: string,
+    answerRef: string,
+    topicId: string,
+    verdict: FeedbackVerdict,
+    risk: RiskBand,
+    platform: Platform,
+  ): Promise<boolean>;
+  /** A reply that first asked "Is a child in danger right now?". */
+  possibleRisk(platform: Platform): Promise<void>;
+  /** "Yes, now" pressed on such a reply (counted once per reply). */
+  dangerConfirmed(answerRef: string, platform: Platform): Promise<void>;
   /** Counts the question by kind and topic; keeps its redacted text only when it was not answered confidently and recording is on. */
   question(answer: Answer, platform: Platform, redactedQuestion: () => string): Promise<void>;
   getArea(userId: string, platform: Platform): Promise<WorkArea | undefined>;
@@ -36,6 +49,34 @@ export class StoredConversationRecords implements ConversationRecords {
 
   async feedback(topicId: string, verdict: FeedbackVerdict, platform: Platform): Promise<void> {
     await this.safely('feedback', () => this.store.recordFeedback(topicId, verdict, platform, this.today()));
+  }
+
+  async feedbackOnce(
+    userId: string,
+    answerRef: string,
+    topicId: string,
+    verdict: FeedbackVerdict,
+    risk: RiskBand,
+    platform: Platform,
+  ): Promise<boolean> {
+    // When the store fails, thank the person as for a first press: the answer matters more than the count.
+    let first = true;
+    await this.safely('feedback', async () => {
+      first = await this.store.recordFeedbackOnce(
+        { userKey: userKey(userId, platform), answerRef, topicId, verdict, risk },
+        platform,
+        this.today(),
+      );
+    });
+    return first;
+  }
+
+  async possibleRisk(platform: Platform): Promise<void> {
+    await this.safely('possible-risk', () => this.store.recordPossibleRisk(platform, this.today()));
+  }
+
+  async dangerConfirmed(answerRef: string, platform: Platform): Promise<void> {
+    await this.safely('danger-confirmed', () => this.store.recordDangerConfirmed(answerRef, platform, this.today()));
   }
 
   async question(answer: Answer, platform: Platform, redactedQuestion: () => string): Promise<void> {
@@ -83,6 +124,11 @@ export function userKey(userId: string, platform: Platform): string {
 /** For when nothing is kept (tests, or a store that could not be opened). */
 export const noRecords: ConversationRecords = {
   async feedback() {},
+  async feedbackOnce() {
+    return true;
+  },
+  async possibleRisk() {},
+  async dangerConfirmed() {},
   async question() {},
   async getArea() {
     return undefined;

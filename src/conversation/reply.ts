@@ -5,7 +5,7 @@ import type { LeadRequestView } from '../escalation/lead-request-view.js';
  * What the bot decided to say, before any platform formatting. Adapters render it with their
  * renderer (Adaptive Card, Block Kit) and always add the plain-text version.
  */
-export type ReplyCard = 'answer' | 'welcome' | 'attachment-warning' | 'notice' | 'triage';
+export type ReplyCard = 'answer' | 'welcome' | 'attachment-warning' | 'notice' | 'triage' | 'more';
 
 export interface Reply {
   card: ReplyCard;
@@ -29,6 +29,11 @@ export interface Reply {
   lead?: LeadStep;
   /** For the person who pressed only: in a shared Teams conversation it goes to their 1:1 chat instead. */
   onlyForPresser?: boolean;
+  /**
+   * Names this reply in its buttons, so one person's feedback on it counts once and a "Yes, now"
+   * press on it is counted once. Random, never derived from the user or the message.
+   */
+  ref?: string;
 }
 
 export type LeadStep =

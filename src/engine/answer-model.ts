@@ -50,12 +50,25 @@ export interface Answer {
   title: string;
   /** Confidence of the match, 0 to 1. */
   score: number;
+  /**
+   * The one line shown first: a yes, a no or what to do, in the procedure's own words (from the
+   * topic's specific question closest to what was asked, or the topic's own direct answer).
+   */
+  directAnswer?: string;
+  /** The topic's own phrasing the question came closest to: why this answer, in the pack's words. */
+  matchedOn?: string;
   summary: string;
   /** Steps in order, most urgent first. */
   actions: string[];
   details: string[];
   procedures: Procedure[];
   contacts: ContactView[];
+  /**
+   * The one number to ring now: the practitioner's own consultation line (both lines, Derbyshire
+   * first, while their area is not known), or the topic's own first number when it has no
+   * consultation line.
+   */
+  callNow: ContactView[];
   reportingRoutes: ReportingRoute[];
   resources: Resource[];
   followUps: TopicLink[];
@@ -68,6 +81,12 @@ export interface Answer {
   notices: string[];
   /** The question asked for help deciding what to do ("I have a concern"): offer the guided triage. */
   startsTriage?: boolean;
+  /**
+   * Why a fallback gave no answer: the question is not about the bot's subject (`off-topic`: say
+   * what the bot is for and where else to ask), or it is a concern the bot could not match
+   * (`unmatched-concern`: offer the guided triage, the consultation lines and 999).
+   */
+  declined?: 'off-topic' | 'unmatched-concern';
 }
 
 export type WorkArea = 'derby-city' | 'derbyshire';

@@ -1,4 +1,5 @@
 import type { KnowledgePack } from '../knowledge/pack-types.js';
+import { AccountReader, type AccountSentence } from './account-reader.js';
 import { AnswerBuilder } from './answer-builder.js';
 import type { Answer, AnswerContext, ScoredTopicLink } from './answer-model.js';
 import { loadEnglishWords, loadEverydayStems } from './english-words.js';
@@ -21,12 +22,16 @@ import { buildVocabulary } from './vocabulary.js';
  * danger mentioned late in a long message is still seen, while matching stays fast.
  */
 const riskScanCharacters = 8000;
+/** How much of a message the bot reads (the playground says so beside its input). */
+export const messageCharacters = riskScanCharacters;
 /** Raw characters looked at before cleaning: enough for invisible characters and entities to be taken out of 8,000. */
 const rawCharacters = 4 * riskScanCharacters;
-const matchingTokens = 80;
+/** Up to this many words a question is matched as a whole; a longer message is read as an account, sentence by sentence. */
+const accountWords = 25;
 
 const immediateRiskTopicId = 'immediate-risk';
 const chosenImmediateRisk = 'You chose the guidance on a child at immediate risk of harm.';
+const saidDangerNow = 'You said a child is in danger right now.';
 
 /** Confidence thresholds, tuned with `npm run eval`. */
 export const thresholds = {
@@ -46,6 +51,19 @@ export const thresholds = {
   alternative: 0.16,
   /** A related topic shown under "call 999" must score at least this. */
   emergencyRelated: 0.2,
+  /**
+   * "Did you mean" is shown beside an answer only when the bot is unsure: the answer scored below
+   * `answer`, or the runner-up came within this share of it.
+   */
+  unsureRunnerUp: 0.9,
+  /** A question at least this similar to one of a topic's phrasings is that phrasing: enough to go on, and no doubt about it. */
+  nearPhrasing: 0.85,
+  /** An account (read sentence by sentence, so every score is an average) is answered from this score. */
+  answerAccount: 0.15,
+  /** A related topic shown under "call 999" for an account must score at least this. */
+  emergencyRelatedAccount: 0.15,
+  /** In an account, a concern's topic scoring at least this share of a service topic's answers instead. */
+  concernOverService: 0.6,
 };
 
 export interface EngineOptions {
@@ -65,6 +83,11 @@ export interface Engine {
   assessRisk(question: string): RiskAssessment;
   /** The answer for a topic picked by id (a button), or undefined for an unknown id. */
   answerTopic(topicId: string, context?: AnswerContext): Answer | undefined;
+  /**
+   * The emergency card for a practitioner who answered "Yes, now" to "Is a child in danger right
+   * now?", with the guidance for the topic they had been shown (an unknown id is ignored).
+   */
+  dangerNow(topicId: string | undefined, context?: AnswerContext): Answer;
   help(context?: AnswerContext): Answer;
   /** A step of the "I have a concern" triage; undefined for a state the cards could not have produced. */
   triage(state: TriageState, context?: AnswerContext): TriageView | undefined;
@@ -80,6 +103,8 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
   const analyser = new TermAnalyser(new SynonymRewriter(pack.synonyms));
   const matcher = new TopicMatcher(pack, analyser, loadEverydayStems());
   const speller = new SpellingCorrector(buildVocabulary(pack), loadEnglishWords);
+  /** Words that are not everyday English ("sextorted", "lado"): shared with a topic, they tie a question to the field. */
+  const jargonOf = (tokens: readonly string[]) => tokens.filter((token) => /^[a-z]{3,}$/.test(token) && !speller.isEnglishWord(token));
   const riskDetector = new ImmediateRiskDetector(pack.immediateRiskSignals);
   const risk = new RiskAssessor(riskDetector, pack.riskModel ? new RiskModel(pack.riskModel) : undefined);
   const smallTalk = new SmallTalkDetector(pack.smallTalk);
@@ -88,6 +113,12 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
   const privacy = new PrivacyCheck(
     [...pack.contacts.values()].flatMap((contact) => [contact.phone, contact.email].filter((value): value is string => Boolean(value))),
   );
+  const packWords = buildVocabulary(pack);
+  const accounts = new AccountReader({
+    isPackWord: (word) => packWords.has(word) || matcher.knowsWord(word),
+    isEnglishWord: (word) => speller.isEnglishWord(word),
+    redact: (text) => privacy.redact(text),
+  });
 
   const clock = options.clock ?? (() => new Date());
   const withTime = (context: AnswerContext): AnswerContext => (context.now ? context : { ...context, now: clock() });
@@ -101,13 +132,24 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
 
   /** The message cleaned of invisible characters and entities, as words, before and after spelling correction. */
   const read = (question: unknown) => {
-    const text = typeof question === 'string' ? question.slice(0, rawCharacters) : '';
-    const typed = tokenise(normaliseInput(text), riskScanCharacters);
-    return { typed, corrected: speller.correctAll(typed) };
+    const text = typeof question === 'string' ? normaliseInput(question.slice(0, rawCharacters)) : '';
+    const typed = tokenise(text, riskScanCharacters);
+    return { text: text.slice(0, riskScanCharacters), typed, corrected: speller.correctAll(typed) };
   };
 
+  /**
+   * The whole message as topic matching reads it: personal details out, sentence by sentence,
+   * spelling corrected, and without urgency words a negation cancels ("not urgent" does not steer the answer).
+   */
+  const readForMatching = (text: string): AccountSentence[] =>
+    accounts.read(text, (sentence) => riskDetector.withoutNegatedUrgency(speller.correctAll(tokenise(sentence))));
+
   /** The reply once the risk band is known not to be an emergency: a topic, "did you mean", help or "I don't know". */
-  const decide = (forMatching: readonly string[], ranked: TopicMatch[], context: AnswerContext): Answer => {
+  /** "I don't know" of the right kind: a concern the bot could not match, or a question outside its subject. */
+  const unmatched = (choices: ScoredTopicLink[], concern: boolean, context: AnswerContext): Answer =>
+    builder.fallback(choices, context, concern ? 'unmatched-concern' : 'off-topic');
+
+  const decide = (forMatching: readonly string[], ranked: TopicMatch[], concern: boolean, context: AnswerContext): Answer => {
     const best = ranked[0];
 
     const chat = smallTalk.read(forMatching);
@@ -118,15 +160,38 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
 
     // The closest topic may share only one loose word with the question; a runner-up sharing two telling words fits better.
     const chosen = best && isAnchored(best) ? best : ranked.slice(1, 3).find((match) => match.sharedWords >= 2 && isAnchored(match));
-    if (!chosen || chosen.score < thresholds.fallback) return builder.fallback(toLinks(ranked.slice(0, 3)), context);
+    if (!chosen || chosen.score < thresholds.fallback) return unmatched(toLinks(ranked.slice(0, 3)), concern, context);
     const longQuestion = chosen.sharedWords >= thresholds.longQuestionSharedWords && forMatching.length >= 15;
-    if (chosen.score >= thresholds.answer || (longQuestion && chosen.score >= thresholds.answerLongQuestion)) {
-      const others = ranked.filter((match) => match !== chosen).slice(0, 3);
-      return builder.forTopic(chosen.topic, round(chosen.score), toLinks(others), context);
-    }
+    const confident = chosen.score >= thresholds.answer;
+    if (confident || (longQuestion && chosen.score >= thresholds.answerLongQuestion)) return answerWith(chosen, ranked, confident, context);
     const choices = toLinks(ranked.slice(0, 3));
-    if (choices.length >= 2) return builder.clarify(choices);
-    return builder.fallback(choices, context);
+    if (choices.length >= 2) return builder.clarify(choices, context);
+    return unmatched(choices, concern, context);
+  };
+
+  /** The reply to a whole account, ranked sentence by sentence. */
+  const decideAccount = (forMatching: readonly string[], ranked: TopicMatch[], concern: boolean, context: AnswerContext): Answer => {
+    const chat = smallTalk.read(forMatching);
+    if (chat.kinds.includes('triage') && !hasContent(chat.remainder)) return { ...builder.help(context), startsTriage: true };
+    const best = concernFirst(ranked);
+    const chosen = best && isAnchored(best) ? best : ranked.slice(1, 3).find((match) => match.sharedWords >= 2 && isAnchored(match));
+    if (chosen && chosen.score >= thresholds.answerAccount) return answerWith(chosen, ranked, true, context);
+    return unmatched(toLinks(ranked.slice(0, 3)), concern, context);
+  };
+
+  /** An answer from the chosen topic; "did you mean" beside it only when the bot is unsure. */
+  const answerWith = (chosen: TopicMatch, ranked: TopicMatch[], confident: boolean, context: AnswerContext): Answer => {
+    const others = ranked.filter((match) => match !== chosen).slice(0, 3);
+    // A question that is nearly one of the chosen topic's own phrasings is answered with certainty, however close the runner-up.
+    const closeRunnerUp =
+      chosen.phrasingSimilarity < thresholds.nearPhrasing &&
+      others[0] !== undefined &&
+      others[0].score >= thresholds.unsureRunnerUp * chosen.score;
+    const detail = {
+      ...(chosen.closestPhrasing ? { closestPhrasing: chosen.closestPhrasing } : {}),
+      ...(chosen.closestQuestion ? { closestQuestion: chosen.closestQuestion } : {}),
+    };
+    return builder.forTopic(chosen.topic, round(chosen.score), confident && !closeRunnerUp ? [] : toLinks(others), context, detail);
   };
 
   return {
@@ -134,22 +199,26 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
 
     answer(question, given = {}) {
       const context = withTime(given);
-      const { typed, corrected } = read(question);
+      const { text, typed, corrected } = read(question);
       if (typed.length === 0) return builder.help(context);
 
       const assessment = risk.assess(typed, corrected);
-      const forMatching = riskDetector.withoutNegatedUrgency(corrected).slice(0, matchingTokens);
-      const jargon = forMatching.filter((token) => /^[a-z]{3,}$/.test(token) && !speller.isEnglishWord(token));
-      const ranked = matcher.rank(forMatching, 5, jargon);
-      const best = ranked[0];
+      const sentences = readForMatching(text);
+      const forMatching = sentences.flatMap((sentence) => sentence.tokens);
+      const account = forMatching.length > accountWords;
+      const ranked = account ? matcher.rankAccount(sentences, 5, jargonOf) : matcher.rank(forMatching, 5, jargonOf(forMatching));
+      const best = account ? concernFirst(ranked) : ranked[0];
 
       if (assessment.band === 'emergency') {
-        const related = best && best.score >= thresholds.emergencyRelated ? best.topic : undefined;
-        return builder.emergency(related, round(best?.score ?? 1), context, assessment.reason);
+        const relatedFrom = account ? thresholds.emergencyRelatedAccount : thresholds.emergencyRelated;
+        const related = best && best.score >= relatedFrom ? best.topic : undefined;
+        return builder.emergency(related, round(best?.score ?? 1), context, shownReason(assessment.reason, forMatching));
       }
-      const answer = decide(forMatching, ranked, context);
+      const concern = assessment.band !== 'none' || smallTalk.mentionsConcern(forMatching) || (best?.sharedWords ?? 0) >= 2;
+      const answer = account ? decideAccount(forMatching, ranked, concern, context) : decide(forMatching, ranked, concern, context);
       if (assessment.band !== 'possible' || answer.risk !== 'none') return answer;
-      return { ...answer, risk: 'possible', ...(assessment.reason ? { riskReason: assessment.reason } : {}) };
+      const reason = shownReason(assessment.reason, forMatching);
+      return { ...answer, risk: 'possible', ...(reason ? { riskReason: reason } : {}) };
     },
 
     answerTopic(topicId, given = {}) {
@@ -159,6 +228,11 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
       return topic.id === immediateRiskTopicId
         ? builder.emergency(undefined, 1, context, chosenImmediateRisk)
         : builder.forTopic(topic, 1, [], context);
+    },
+
+    dangerNow(topicId, given = {}) {
+      const topic = topicId ? pack.topicsById.get(topicId) : undefined;
+      return builder.emergency(topic, 1, withTime(given), saidDangerNow);
     },
 
     assessRisk(question) {
@@ -176,13 +250,28 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
 }
 
 /**
+ * In an account that asks about a service ("what time does Starting Point open?") and describes a
+ * concern, the concern's topic answers when it comes close: the card shows the number to ring
+ * whatever the topic. A service topic still answers an account that is only about the service.
+ */
+function concernFirst(ranked: TopicMatch[]): TopicMatch | undefined {
+  const best = ranked[0];
+  if (!best?.topic.service) return best;
+  return (
+    ranked
+      .slice(1)
+      .find((match) => !match.topic.service && match.score >= thresholds.concernOverService * best.score && isAnchored(match)) ?? best
+  );
+}
+
+/**
  * Enough to go on: the question is nearly one of the topic's phrasings, or shares two telling words
  * with it, or one in its title or keywords, and is not outweighed by everyday words the pack never
  * uses. One incidental word ("change", "password", "staff" in "the printer in the staff room is
  * jammed") is not.
  */
 function isAnchored(match: TopicMatch): boolean {
-  if (match.phrasingSimilarity >= 0.85) return true;
+  if (match.phrasingSimilarity >= thresholds.nearPhrasing) return true;
   const shared = match.sharedWords >= 2 || match.titleOrKeywordWords >= 1;
   // Jargon of the field ("sextorted", "LADO") makes the question about safeguarding however it is put.
   const unrelatedAllowed = Math.max(match.sharedWords >= 2 ? 2 * match.sharedWords - 2 : 0, match.jargonWords >= 1 ? 3 : 0);
@@ -191,4 +280,18 @@ function isAnchored(match: TopicMatch): boolean {
 
 function round(score: number): number {
   return Math.round(score * 1000) / 1000;
+}
+
+/**
+ * What raised the band, fit to show on a card: the editor's words for a signal as they are; when
+ * the reason quotes the message's own words (the words the learned model weighed most), only those
+ * left once personal details were taken out, so a child's name is never repeated back.
+ */
+function shownReason(reason: string | undefined, wordsWithoutDetails: readonly string[]): string | undefined {
+  if (!reason?.includes('"')) return reason;
+  const allowed = new Set(wordsWithoutDetails);
+  const quoted = [...reason.matchAll(/"([^"]*)"/g)].map((found) => found[1] ?? '');
+  const kept = quoted.filter((word) => /^[a-z0-9]+$/.test(word) && allowed.has(word));
+  if (kept.length === 0) return 'Words in your message suggest a child may be in danger now.';
+  return `These words weighed most: ${kept.map((word) => `"${word}"`).join(', ')}.`;
 }

@@ -10,7 +10,7 @@ export type {
   WorkArea,
 } from './answer-model.js';
 export { safetyLine } from './answer-model.js';
-export { createEngine, type Engine, type EngineOptions, thresholds } from './engine.js';
+export { createEngine, type Engine, type EngineOptions, messageCharacters, thresholds } from './engine.js';
 export type { OpeningStatus } from './opening-hours.js';
 export type { PersonalDetailKind, PrivacyFinding } from './privacy-check.js';
 export type { RiskAssessment } from './risk/risk-assessor.js';

@@ -50,7 +50,8 @@ const patterns: DetailPattern[] = [
   {
     kind: 'date of birth',
     pattern:
-      /\b(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|(?:dob|d\.o\.b\.?|date of birth|born on|born)\s*:?\s*\d{1,2}[^\n,;]{0,20})/gi,
+      // After "dob" or "born", only the date itself: the words that follow may be the concern ("dob 12/06/2010: sextortion").
+      /\b(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|(?:dob|d\.o\.b\.?|date of birth|born on|born)\s*:?\s*\d{1,2}(?:[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|(?:st|nd|rd|th)?(?:\s+(?:of\s+)?[a-z]{3,9}\.?)?(?:,?\s+\d{4})?))/gi,
     placeholder: '[date]',
   },
   {

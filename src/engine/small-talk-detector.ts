@@ -12,12 +12,19 @@ export interface SmallTalkReading {
 /** Recognises "hello", "what can you do" and "thanks", and what is left of the message beside them. */
 export class SmallTalkDetector {
   private readonly matcher = new PhraseMatcher<SmallTalkKind>();
+  private readonly concern = new PhraseMatcher<true>();
 
   constructor(smallTalk: SmallTalk) {
     for (const phrase of smallTalk.greetings) this.matcher.add(phrase, 'greeting');
     for (const phrase of smallTalk.helpRequests) this.matcher.add(phrase, 'help');
     for (const phrase of smallTalk.thanks) this.matcher.add(phrase, 'thanks');
     for (const phrase of smallTalk.startTriage) this.matcher.add(phrase, 'triage');
+    for (const phrase of smallTalk.concernWords ?? []) this.concern.add(phrase, true);
+  }
+
+  /** Does a message the bot could not match still speak of a child or a worry? */
+  mentionsConcern(tokens: readonly string[]): boolean {
+    return this.concern.findLongest(tokens).length > 0;
   }
 
   read(tokens: readonly string[]): SmallTalkReading {

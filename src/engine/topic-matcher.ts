@@ -1,4 +1,5 @@
 import type { KnowledgePack, Topic } from '../knowledge/pack-types.js';
+import type { AccountSentence } from './account-reader.js';
 import type { TermAnalyser } from './term-analyser.js';
 import { tokenise } from './text-normaliser.js';
 
@@ -39,6 +40,10 @@ export interface TopicMatch {
   jargonWords: number;
   /** Everyday English words in the question that the pack never uses ("printer", "signature"). */
   unrelatedWords: number;
+  /** The topic's own phrasing that came closest: why this topic, in the pack's words. */
+  closestPhrasing?: string;
+  /** The topic's specific question (an index into `questions`) whose wording came closest, and how close. */
+  closestQuestion?: { index: number; similarity: number };
 }
 
 /** How much an everyday English word counts, relative to a word of the field. */
@@ -50,8 +55,20 @@ const everydayWordFactor = 0.6;
  */
 const tellingWordFrequency = 1.3;
 
+/** How many sentences of an account are ranked one by one (those carrying the most of the field's vocabulary). */
+const accountSentencesRanked = 10;
+
+interface Closest {
+  similarity: number;
+  phrasing: number;
+  question?: { index: number; similarity: number };
+}
+
 interface IndexedPhrasing {
   topicIndex: number;
+  text: string;
+  /** Set for the wordings of a topic's specific questions ("should I look at the image"). */
+  questionIndex?: number;
   terms: ReadonlySet<string>;
   /** Sum of the weights of its words. */
   weight: number;
@@ -92,10 +109,17 @@ export class TopicMatcher {
       for (const detail of topic.details ?? []) add(detail, fieldWeights.details);
       for (const action of topic.actions) add(action, fieldWeights.actions);
       for (const name of referenceNames(pack, topic)) add(name, fieldWeights.references);
-      for (const phrasing of [topic.title, ...topic.phrasings, ...(topic.keywords ?? [])]) {
+      // The wordings of a topic's specific questions are phrasings too, marked so the question can be answered precisely.
+      const wordings: Array<[string, number | undefined]> = [
+        ...[topic.title, ...topic.phrasings, ...(topic.keywords ?? [])].map((text): [string, undefined] => [text, undefined]),
+        ...(topic.questions ?? []).flatMap((question, index) => question.asks.map((text): [string, number] => [text, index])),
+      ];
+      for (const [phrasing, questionIndex] of wordings) {
         const unigrams = add(phrasing, fieldWeights.phrasings);
         if (unigrams.length === 0) continue;
-        const phrasingIndex = this.phrasings.push({ topicIndex, terms: new Set(unigrams), weight: 0 }) - 1;
+        const indexed: IndexedPhrasing = { topicIndex, text: phrasing, terms: new Set(unigrams), weight: 0 };
+        if (questionIndex !== undefined) indexed.questionIndex = questionIndex;
+        const phrasingIndex = this.phrasings.push(indexed) - 1;
         for (const term of new Set(unigrams)) {
           const list = this.phrasingPostings.get(term);
           if (list) list.push(phrasingIndex);
@@ -122,7 +146,7 @@ export class TopicMatcher {
    * question's words that are not everyday English ("sextorted", "lado"): shared with a topic, they
    * tie the question to the field however it is put.
    */
-  rank(tokens: readonly string[], limit = 5, jargonTokens: readonly string[] = []): TopicMatch[] {
+  rank(tokens: readonly string[], limit = 5, jargonTokens: readonly string[] = [], comparePhrasings = true): TopicMatch[] {
     const { unigrams, bigrams } = this.analyser.terms(tokens);
     const questionTerms = new Set(unigrams);
     if (questionTerms.size === 0) return [];
@@ -158,13 +182,15 @@ export class TopicMatcher {
     let unrelatedWords = 0;
     for (const term of questionTerms) if (!this.inverseFrequency.has(term) && this.everydayWords.has(term)) unrelatedWords++;
 
-    const closest = this.closestPhrasings(questionTerms, questionWeight);
+    const closest = comparePhrasings ? this.closestPhrasings(questionTerms, questionWeight) : new Map<number, Closest>();
     const matches: TopicMatch[] = [];
     for (const [topicIndex, topicEvidence] of evidence) {
       const coverage = Math.min(1, (unigramEvidence.get(topicIndex) ?? 0) / questionWeight);
-      const phrasingSimilarity = closest.get(topicIndex) ?? 0;
+      const near = closest.get(topicIndex);
+      const phrasingSimilarity = near?.similarity ?? 0;
       const score = 0.5 * coverage + 0.5 * phrasingSimilarity;
-      matches.push({
+      // Built field by field, not spread: rank() runs for every sentence of an account, and spreads cost garbage.
+      const match: TopicMatch = {
         topic: this.topics[topicIndex]!,
         coverage,
         phrasingSimilarity,
@@ -174,10 +200,87 @@ export class TopicMatcher {
         titleOrKeywordWords: strong.get(topicIndex) ?? 0,
         jargonWords: sharedJargon.get(topicIndex) ?? 0,
         unrelatedWords,
-      });
+      };
+      if (near) match.closestPhrasing = this.phrasings[near.phrasing]!.text;
+      if (near?.question) match.closestQuestion = near.question;
+      matches.push(match);
     }
     matches.sort((a, b) => b.score - a.score || b.evidence - a.evidence || a.topic.id.localeCompare(b.topic.id));
     return matches.slice(0, limit);
+  }
+
+  /**
+   * Topics for a whole account, best first. Each sentence is ranked on its own (a sentence reads
+   * like the short questions the phrasings are), and a topic's score is the average of its sentence
+   * scores weighted by how much of the field's vocabulary each sentence carries: the sentences
+   * about the concern outweigh the background ("I'm a school nurse covering three secondaries…")
+   * and the small talk around it. Shared-word counts, which decide whether the bot has enough to go
+   * on, are those of the whole message.
+   */
+  rankAccount(sentences: readonly AccountSentence[], limit: number, jargonOf: (tokens: readonly string[]) => string[]): TopicMatch[] {
+    const all = sentences.flatMap((sentence) => sentence.tokens);
+    // The whole message gives the shared-word counts; comparing it with phrasings would cost much and say little.
+    const whole = new Map(this.rank(all, this.topics.length, jargonOf(all), false).map((match) => [match.topic.id, match]));
+    // Only the sentences carrying the most of the field's vocabulary are ranked: they decide the average, and a
+    // pasted page of a hundred sentences then costs no more than a long account.
+    const heaviest = sentences
+      .map((sentence) => ({ tokens: sentence.tokens, mass: this.fieldMass(sentence.tokens, jargonOf(sentence.tokens)) * sentence.weight }))
+      .filter((sentence) => sentence.mass > 0)
+      .sort((a, b) => b.mass - a.mass)
+      .slice(0, accountSentencesRanked);
+    const weighted = new Map<string, number>();
+    /** Per topic, the sentence closest to one of its phrasings and to one of its specific questions. */
+    const nearest = new Map<string, Pick<TopicMatch, 'phrasingSimilarity' | 'closestPhrasing' | 'closestQuestion'>>();
+    let totalMass = 0;
+    for (const { tokens, mass } of heaviest) {
+      totalMass += mass;
+      for (const match of this.rank(tokens, this.topics.length, jargonOf(tokens))) {
+        const id = match.topic.id;
+        weighted.set(id, (weighted.get(id) ?? 0) + match.score * mass);
+        let near = nearest.get(id);
+        if (!near) {
+          near = { phrasingSimilarity: 0 };
+          nearest.set(id, near);
+        }
+        if (match.phrasingSimilarity > near.phrasingSimilarity) {
+          near.phrasingSimilarity = match.phrasingSimilarity;
+          near.closestPhrasing = match.closestPhrasing;
+        }
+        if (match.closestQuestion && match.closestQuestion.similarity > (near.closestQuestion?.similarity ?? 0))
+          near.closestQuestion = match.closestQuestion;
+      }
+    }
+    if (totalMass === 0) return [...whole.values()].slice(0, limit);
+    const matches: TopicMatch[] = [];
+    for (const [id, sum] of weighted) {
+      const overall = whole.get(id);
+      const near = nearest.get(id);
+      if (!overall || !near) continue;
+      const match: TopicMatch = { ...overall, phrasingSimilarity: near.phrasingSimilarity, score: sum / totalMass };
+      if (near.closestPhrasing) match.closestPhrasing = near.closestPhrasing;
+      if (near.closestQuestion) match.closestQuestion = near.closestQuestion;
+      matches.push(match);
+    }
+    matches.sort((a, b) => b.score - a.score || b.evidence - a.evidence || a.topic.id.localeCompare(b.topic.id));
+    return matches.slice(0, limit);
+  }
+
+  /** How much of the field's vocabulary some words carry: the weights of their telling words the pack uses. */
+  private fieldMass(tokens: readonly string[], jargonTokens: readonly string[]): number {
+    const jargon = new Set(jargonTokens.length > 0 ? this.analyser.terms(jargonTokens).unigrams : []);
+    let mass = 0;
+    for (const term of new Set(this.analyser.unigrams(tokens))) {
+      const rarity = this.inverseFrequency.get(term);
+      if (rarity === undefined || (rarity < tellingWordFrequency && !jargon.has(term))) continue;
+      mass += this.termWeight.get(term) ?? 0;
+    }
+    return mass;
+  }
+
+  /** Does the index know this word (in any field of any topic)? */
+  knowsWord(word: string): boolean {
+    const [term] = this.analyser.unigrams([word]);
+    return term !== undefined && this.postings.has(term);
   }
 
   /** Every term the index knows, for the spelling corrector's vocabulary. */
@@ -185,8 +288,8 @@ export class TopicMatcher {
     return this.postings.keys();
   }
 
-  /** For each topic, the similarity (Dice, weighted) of its phrasing closest to the question. */
-  private closestPhrasings(questionTerms: ReadonlySet<string>, questionWeight: number): Map<number, number> {
+  /** For each topic, the similarity (Dice, weighted) of its phrasing closest to the question, and of its closest specific question. */
+  private closestPhrasings(questionTerms: ReadonlySet<string>, questionWeight: number): Map<number, Closest> {
     const sharedByPhrasing = new Map<number, number>();
     for (const term of questionTerms) {
       const weight = this.termWeight.get(term);
@@ -194,11 +297,21 @@ export class TopicMatcher {
       if (weight === undefined || !list) continue;
       for (const phrasingIndex of list) sharedByPhrasing.set(phrasingIndex, (sharedByPhrasing.get(phrasingIndex) ?? 0) + weight);
     }
-    const best = new Map<number, number>();
+    const best = new Map<number, Closest>();
     for (const [phrasingIndex, shared] of sharedByPhrasing) {
       const phrasing = this.phrasings[phrasingIndex]!;
       const dice = (2 * shared) / (questionWeight + phrasing.weight);
-      if (dice > (best.get(phrasing.topicIndex) ?? 0)) best.set(phrasing.topicIndex, dice);
+      let closest = best.get(phrasing.topicIndex);
+      if (!closest) {
+        closest = { similarity: 0, phrasing: phrasingIndex };
+        best.set(phrasing.topicIndex, closest);
+      }
+      if (dice > closest.similarity) {
+        closest.similarity = dice;
+        closest.phrasing = phrasingIndex;
+      }
+      if (phrasing.questionIndex !== undefined && dice > (closest.question?.similarity ?? 0))
+        closest.question = { index: phrasing.questionIndex, similarity: dice };
     }
     return best;
   }

@@ -1,4 +1,4 @@
-import type { KnowledgePack, Topic, TriageChoices } from '../knowledge/pack-types.js';
+import type { Contact, KnowledgePack, Topic, TriageChoices } from '../knowledge/pack-types.js';
 import type { AnswerBuilder } from './answer-builder.js';
 import type { Answer, AnswerContext } from './answer-model.js';
 
@@ -118,7 +118,13 @@ export class Triage {
     return chosen;
   }
 
-  /** One answer from the topics the path led to, in the order a practitioner acts on them. */
+  /**
+   * One answer from the topics the path led to, in the order a practitioner acts on them, and
+   * consistent with the answers given: no 999 step after "No" to immediate risk (999 leads after
+   * "Yes"); each step once, however many topics give it, and a step that only says again what an
+   * earlier one said left out; the consultation line for the practitioner's area as a step when
+   * they are not sure the threshold is met.
+   */
   private summary(state: TriageState, context: AnswerContext): Answer {
     const { triage } = this.pack;
     const topicIds = [
@@ -130,27 +136,91 @@ export class Triage {
     const topics = unique(topicIds)
       .map((id) => this.pack.topicsById.get(id))
       .filter((topic): topic is Topic => topic !== undefined);
+    const steps = withoutRepeats(topics.flatMap((topic) => topic.actions).filter((action) => !mentions999.test(action)));
+    if (state.l === 'unsure') {
+      // The step made for the practitioner's area replaces the topics' own wordings of the consultation lines.
+      const own = steps.filter((step) => !/consultation line|starting point|monday to friday/i.test(step));
+      steps.splice(0, steps.length, ...own);
+      // After telling the designated professional, as the procedure orders it; else second.
+      const told = steps.findIndex((step) => tellsDesignatedProfessional.test(step));
+      steps.splice(told >= 0 ? told + 1 : Math.min(1, steps.length), 0, this.consultationStep(context));
+    }
     const merged: Topic = {
       id: 'triage-summary',
       title: 'Your concern: what to do next',
       section: topics.find((topic) => topic.id !== triage.immediateRisk.topic)?.section ?? topics[0]!.section,
       summary: 'Based on your answers, these are the steps the procedure gives, in order. Copy them into your own record if you need to.',
-      actions: unique(topics.flatMap((topic) => topic.actions)).slice(0, maxSummaryActions),
+      actions: steps.slice(0, maxSummaryActions),
       procedures: unique(topics.flatMap((topic) => topic.procedures ?? [])),
-      contacts: unique(['designated-safeguarding-professional', ...topics.flatMap((topic) => topic.contacts ?? [])]),
+      contacts: unique(['designated-safeguarding-professional', ...topics.flatMap((topic) => topic.contacts ?? [])]).filter(
+        (id) => state.r === 'y' || id !== 'police-emergency',
+      ),
       reportingRoutes: unique(topics.flatMap((topic) => topic.reportingRoutes ?? [])),
       followUps: [],
       phrasings: [],
     };
     const answer = state.r === 'y' ? this.builder.emergency(merged, 1, context) : this.builder.forTopic(merged, 1, [], context);
+    const { directAnswer: _topicLine, ...rest } = answer;
     return {
-      ...answer,
+      ...rest,
       topicId: null,
       title: merged.title,
       summary: merged.summary,
       followUps: this.builder.links(topics.map((topic) => topic.id)).slice(0, 4),
     };
   }
+
+  /** "Call Starting Point (Derbyshire) on 01629 535 353 (Monday to Friday from 10am to 4pm) to speak to a qualified Social Worker." */
+  private consultationStep(context: AnswerContext): string {
+    const lines = ['starting-point', 'derby-city-consultation-line']
+      .map((id) => this.pack.contacts.get(id))
+      .filter((contact): contact is Contact => contact !== undefined);
+    const own = lines.filter((contact) => contact.area === context.area);
+    const chosen = own.length > 0 ? own : lines;
+    const described = chosen.map((contact) => `${contact.shortName ?? contact.name} on ${contact.phone} (${contact.hoursAsPublished})`);
+    return `Not sure the threshold is met? Speak to a qualified Social Worker for advice: call ${described.join(', or ')}.`;
+  }
+}
+
+const mentions999 = /\b999\b/;
+/** A step sharing this share of its longer words with an earlier step says the same thing again. */
+const repeatedStepOverlap = 0.6;
+
+/** "Tell your designated or named safeguarding professional (straight away) (and …)", however the topics word it. */
+const tellsDesignatedProfessional =
+  /^(?:tell|consult|talk to|speak to)\s+your\s+(?:agency's\s+)?designated or named (?:safeguarding professional|professional for safeguarding and child protection)(?:\s+(?:straight away|first|about the concern))?(?:,?\s+and\s+|\.?$)/i;
+
+/**
+ * Steps in order, each once: a step that only says again what an earlier step said is left out,
+ * and "tell your designated safeguarding professional" is said once (a later step keeps only what
+ * it adds: "… and follow the education settings guidance" becomes "Follow the education settings guidance").
+ */
+function withoutRepeats(steps: readonly string[]): string[] {
+  const kept: string[] = [];
+  const words = (text: string) => text.toLowerCase().match(/[a-z]{4,}/g) ?? [];
+  let toldDesignated = false;
+  for (const original of steps) {
+    let step = original;
+    const designated = tellsDesignatedProfessional.exec(step);
+    if (designated) {
+      if (toldDesignated) {
+        const rest = step.slice(designated[0].length).trim();
+        if (rest.split(/\s+/).length < 3) continue;
+        step = rest[0]!.toUpperCase() + rest.slice(1);
+      }
+      toldDesignated = true;
+    }
+    // The shorter of two steps, mostly in the longer, says the same thing: keep one, in the first's place, in the fuller words.
+    const own = new Set(words(step));
+    const earlier = kept.findIndex((before) => {
+      const other = new Set(words(before));
+      const [shorter, longer] = own.size <= other.size ? [own, other] : [other, own];
+      return shorter.size > 0 && [...shorter].filter((word) => longer.has(word)).length / shorter.size >= repeatedStepOverlap;
+    });
+    if (earlier < 0) kept.push(step);
+    else if (own.size > new Set(words(kept[earlier]!)).size) kept[earlier] = step;
+  }
+  return kept;
 }
 
 function findChoice(choices: TriageChoices, id: string) {

@@ -16,9 +16,11 @@ import type {
   Topic,
   TriageDefinition,
 } from './pack-types.js';
+import { quoteProblem } from './quoted-answer.js';
 import { defaultRiskModelDirectory, type RiskModelWeights, readRiskModel, riskModelFileNames } from './risk-model-file.js';
 import { describeEntry, SchemaChecker, type SchemaName } from './schema-check.js';
 import { SourceText, structuredHoursMatchPublished } from './source-check.js';
+import { textFidelityProblems } from './text-fidelity-check.js';
 import { isYamlFile, readYamlFile, type YamlFile } from './yaml-file.js';
 
 export const defaultKnowledgeDirectory = resolve(fileURLToPath(new URL('../../knowledge', import.meta.url)));
@@ -146,6 +148,8 @@ function checkPack(directory: string): KnowledgePack {
 
 class PackReader {
   readonly problems: PackProblem[] = [];
+  /** Every file read, so the text of each can be checked against the source. */
+  private readonly files: YamlFile[] = [];
   private readonly schemas: SchemaChecker;
   private readonly displayRoot: string;
 
@@ -162,7 +166,9 @@ class PackReader {
     }
     const problems = this.schemas.check(schema, file);
     this.problems.push(...problems);
-    return problems.length === 0 ? file : undefined;
+    if (problems.length > 0) return undefined;
+    this.files.push(file);
+    return file;
   }
 
   readTopics(): YamlFile[] {
@@ -274,7 +280,14 @@ class PackReader {
           fix: 'Remove its own id from followUps.',
         });
       }
-      topic.phrasings.forEach((phrasing, index) => {
+      // The wordings of a topic's specific questions are matched as its phrasings too.
+      const wordings: Array<[string, Array<string | number>]> = [
+        ...topic.phrasings.map((phrasing, index): [string, Array<string | number>] => [phrasing, ['phrasings', index]]),
+        ...(topic.questions ?? []).flatMap((question, questionIndex) =>
+          question.asks.map((ask, index): [string, Array<string | number>] => [ask, ['questions', questionIndex, 'asks', index]]),
+        ),
+      ];
+      wordings.forEach(([phrasing, path]) => {
         const key = phrasing
           .toLowerCase()
           .replace(/[^a-z0-9]+/g, ' ')
@@ -283,8 +296,11 @@ class PackReader {
         if (owner && owner !== topic.id) {
           this.problems.push({
             file: file.displayPath,
-            line: file.lineOf(['phrasings', index]),
-            entry: `${entry} phrasings[${index}]`,
+            line: file.lineOf(path),
+            entry: `${entry} ${path
+              .map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`))
+              .join('')
+              .slice(1)}`,
             message: `"${phrasing}" is also a phrasing of topic "${owner}", so the bot cannot tell which to answer.`,
             fix: 'Keep it in the topic that answers it best and reword or remove the other.',
           });
@@ -373,6 +389,12 @@ class PackReader {
           notInSource(file, [collection, index, 'name'], 'name', item.name, 'Use the name exactly as the procedure gives it.');
         }
       });
+    // Numbers, emails and times written anywhere else in the pack's text (contacts' own fields are checked above).
+    for (const file of this.files) {
+      const data = file === files.contactsFile ? withoutCheckedContactFields(file.data) : file.data;
+      this.problems.push(...textFidelityProblems({ ...file, data }, source, { times: !file.displayPath.includes('/language/') }));
+    }
+    this.checkQuotedAnswers(source);
     checkNames(files.proceduresFile, 'procedures', [...pack.procedures.values()]);
     checkNames(files.routesFile, 'reportingRoutes', [...pack.reportingRoutes.values()]);
     checkNames(files.resourcesFile, 'resources', [...pack.resources.values()]);
@@ -387,6 +409,35 @@ class PackReader {
         );
       }
     });
+  }
+
+  /** A topic's direct answers are quotations of the procedure (see quoted-answer.ts). */
+  private checkQuotedAnswers(source: SourceText): void {
+    for (const file of this.files.filter((candidate) => candidate.displayPath.includes('/topics/'))) {
+      const topic = file.data as Topic;
+      const quoted: Array<[Array<string | number>, string]> = [
+        ...(topic.directAnswer ? [[['directAnswer'], topic.directAnswer] as [Array<string | number>, string]] : []),
+        ...(topic.questions ?? []).map((question, index): [Array<string | number>, string] => [
+          ['questions', index, 'answer'],
+          question.answer,
+        ]),
+      ];
+      for (const [path, text] of quoted) {
+        const problem = quoteProblem(text, source);
+        if (!problem) continue;
+        const line = file.lineOf(path);
+        this.problems.push({
+          file: file.displayPath,
+          ...(line !== undefined ? { line } : {}),
+          entry: `topic "${topic.id}" ${path
+            .map((part) => (typeof part === 'number' ? `[${part}]` : part))
+            .join('.')
+            .replace('.[', '[')}`,
+          message: `the direct answer is not the procedure's own words: ${problem.message}`,
+          fix: problem.fix,
+        });
+      }
+    }
   }
 
   checkSynonyms(file: YamlFile, synonyms: SynonymEntry[]): void {
@@ -460,4 +511,10 @@ class PackReader {
       });
     });
   }
+}
+
+/** contacts.yaml without the fields checked one by one above (phone, email, published hours), so no problem is reported twice. */
+function withoutCheckedContactFields(data: unknown): unknown {
+  const { contacts } = data as { contacts: Array<Record<string, unknown>> };
+  return { ...(data as object), contacts: contacts.map(({ phone: _phone, email: _email, hoursAsPublished: _hours, ...rest }) => rest) };
 }

@@ -53,11 +53,24 @@ export interface Section {
   startsWith: string;
 }
 
+/** A specific question a topic answers with a yes, a no or what to do, in the procedure's own words. */
+export interface TopicQuestion {
+  asks: string[];
+  verdict?: 'Yes' | 'No' | 'Not always' | 'Not usually' | 'It could';
+  /** As written in the pack: [square brackets] mark an editor's linking words. */
+  answer: string;
+}
+
 export interface Topic {
   id: string;
   title: string;
   section: string;
   summary: string;
+  /** The one line shown first; [square brackets] mark an editor's linking words. */
+  directAnswer?: string;
+  questions?: TopicQuestion[];
+  /** About a service, a contact line, a resource or the procedure itself, rather than a concern. */
+  service?: boolean;
   actions: string[];
   details?: string[];
   procedures?: string[];
@@ -117,6 +130,8 @@ export interface SmallTalk {
   helpRequests: string[];
   thanks: string[];
   startTriage: string[];
+  /** Words that show an unmatched message is still about a child or a worry. */
+  concernWords?: string[];
 }
 
 export interface TriageYesNo {

@@ -13,6 +13,11 @@ export class SourceText {
     this.lowerCase = this.exact.toLowerCase();
   }
 
+  /** The text as compared (curly quotes straightened, white space runs as one space). */
+  get text(): string {
+    return this.exact;
+  }
+
   contains(fragment: string): boolean {
     return this.exact.includes(flattenForComparison(fragment));
   }

@@ -15,6 +15,15 @@ export class MeasuredRecordStore implements RecordStore {
   recordFeedback(...args: Parameters<RecordStore['recordFeedback']>): Promise<void> {
     return this.counted('recordFeedback', () => this.store.recordFeedback(...args));
   }
+  recordFeedbackOnce(...args: Parameters<RecordStore['recordFeedbackOnce']>): Promise<boolean> {
+    return this.counted('recordFeedbackOnce', () => this.store.recordFeedbackOnce(...args));
+  }
+  recordPossibleRisk(...args: Parameters<RecordStore['recordPossibleRisk']>): Promise<void> {
+    return this.counted('recordPossibleRisk', () => this.store.recordPossibleRisk(...args));
+  }
+  recordDangerConfirmed(...args: Parameters<RecordStore['recordDangerConfirmed']>): Promise<void> {
+    return this.counted('recordDangerConfirmed', () => this.store.recordDangerConfirmed(...args));
+  }
   recordQuestion(...args: Parameters<RecordStore['recordQuestion']>): Promise<void> {
     return this.counted('recordQuestion', () => this.store.recordQuestion(...args));
   }

@@ -18,7 +18,14 @@ export const headings = {
   resources: 'Resources',
   followUps: 'Related questions',
   alternatives: 'Did you mean',
+  laterSteps: 'Further steps',
+  more: 'More',
 } as const;
+
+/** Why this answer, in the pack's words: the topic's own phrasing the question came closest to. */
+export function matchedOnText(phrasing: string): string {
+  return `Why this answer: your question was closest to "${phrasing}".`;
+}
 
 export const emergencyBanner = 'CALL 999 NOW if a child is at immediate risk of harm.';
 

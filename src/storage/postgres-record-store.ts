@@ -10,6 +10,7 @@ import {
   leadRequestTables,
   maxUnansweredLength,
   type NewLeadRequest,
+  type OnceFeedback,
   type RecordStore,
   type StoreReport,
   unclosedRequestCutoff,
@@ -51,6 +52,23 @@ const migrations: string[] = [
    );
    CREATE INDEX unanswered_expiry ON unanswered (expires_day);`,
   leadRequestTables,
+  // Feedback counted once per person per answer, and the band of the reply it was on.
+  `ALTER TABLE feedback ADD COLUMN user_key TEXT;
+   ALTER TABLE feedback ADD COLUMN answer_ref TEXT;
+   ALTER TABLE feedback ADD COLUMN risk TEXT NOT NULL DEFAULT 'none' CHECK (risk IN ('emergency', 'possible', 'none'));
+   CREATE UNIQUE INDEX feedback_once ON feedback (user_key, answer_ref) WHERE user_key IS NOT NULL AND answer_ref IS NOT NULL;`,
+  // Replies that asked "Is a child in danger right now?", and those whose "Yes, now" was pressed (once per reply).
+  `CREATE TABLE possible_risk_counts (
+     day TEXT NOT NULL,
+     platform TEXT NOT NULL,
+     count INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (day, platform)
+   );
+   CREATE TABLE danger_confirmations (
+     answer_ref TEXT PRIMARY KEY,
+     day TEXT NOT NULL,
+     platform TEXT NOT NULL
+   );`,
 ];
 
 /** Any fixed number: instances starting together take this lock so only one of them migrates. */
@@ -107,6 +125,33 @@ export class PostgresRecordStore implements RecordStore {
       topicId,
       verdict,
     ]);
+  }
+
+  async recordFeedbackOnce(feedback: OnceFeedback, platform: Platform, day: string): Promise<boolean> {
+    // xmax = 0 only on a row this statement inserted: an update (a second press) leaves it non-zero.
+    const result = await this.pool.query(
+      `INSERT INTO feedback (day, platform, topic_id, verdict, user_key, answer_ref, risk) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (user_key, answer_ref) WHERE user_key IS NOT NULL AND answer_ref IS NOT NULL
+       DO UPDATE SET verdict = excluded.verdict
+       RETURNING (xmax = 0) AS inserted`,
+      [day, platform, feedback.topicId, feedback.verdict, feedback.userKey, feedback.answerRef, feedback.risk],
+    );
+    return (result.rows[0] as { inserted: boolean } | undefined)?.inserted === true;
+  }
+
+  async recordPossibleRisk(platform: Platform, day: string): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO possible_risk_counts (day, platform, count) VALUES ($1, $2, 1)
+       ON CONFLICT (day, platform) DO UPDATE SET count = possible_risk_counts.count + 1`,
+      [day, platform],
+    );
+  }
+
+  async recordDangerConfirmed(answerRef: string, platform: Platform, day: string): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO danger_confirmations (answer_ref, day, platform) VALUES ($1, $2, $3) ON CONFLICT (answer_ref) DO NOTHING',
+      [answerRef, day, platform],
+    );
   }
 
   async recordQuestion(kind: AnswerKind, topicId: string | null, platform: Platform, day: string): Promise<void> {
@@ -231,7 +276,7 @@ export class PostgresRecordStore implements RecordStore {
 
   async report(): Promise<StoreReport> {
     // Sums come back as bigint (text in node-postgres) unless cast; COLLATE "C" orders ties as SQLite does.
-    const [byKind, byTopic, feedback, unanswered, leadRequests] = await Promise.all([
+    const [byKind, byTopic, feedback, unanswered, leadRequests, possibleReplies, confirmed, emergencyNotHelpful] = await Promise.all([
       this.pool.query('SELECT kind, SUM(count)::int AS count FROM question_counts GROUP BY kind ORDER BY count DESC, kind COLLATE "C"'),
       this.pool.query(
         `SELECT topic_id AS "topicId", SUM(count)::int AS count FROM question_counts WHERE topic_id <> ''
@@ -252,6 +297,12 @@ export class PostgresRecordStore implements RecordStore {
                 reposted_at AS "repostedAt"
          FROM lead_requests ORDER BY asked_at COLLATE "C", id COLLATE "C"`,
       ),
+      this.pool.query('SELECT COALESCE(SUM(count), 0)::int AS n FROM possible_risk_counts'),
+      this.pool.query('SELECT COUNT(*)::int AS n FROM danger_confirmations'),
+      this.pool.query(
+        `SELECT topic_id AS "topicId", COUNT(*)::int AS count FROM feedback WHERE risk = 'emergency' AND verdict = 'not-helpful'
+         GROUP BY topic_id ORDER BY count DESC, topic_id COLLATE "C"`,
+      ),
     ]);
     return {
       questionsByKind: byKind.rows,
@@ -259,6 +310,8 @@ export class PostgresRecordStore implements RecordStore {
       feedbackByTopic: feedback.rows,
       unanswered: unanswered.rows,
       leadRequests: leadRequests.rows,
+      possibleRisk: { replies: (possibleReplies.rows[0] as { n: number }).n, confirmed: (confirmed.rows[0] as { n: number }).n },
+      emergencyNotHelpful: emergencyNotHelpful.rows,
     };
   }
 

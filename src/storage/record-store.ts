@@ -1,6 +1,6 @@
 import type { FeedbackVerdict } from '../conversation/card-action.js';
 import type { Platform } from '../conversation/platform.js';
-import type { AnswerKind, WorkArea } from '../engine/index.js';
+import type { AnswerKind, RiskBand, WorkArea } from '../engine/index.js';
 
 /**
  * What the bot keeps: feedback per topic, counts of questions per kind and topic, each user's
@@ -17,6 +17,15 @@ export interface RecordStore {
   /** Which kind of store, for logs and metrics ("sqlite" or "postgres"). */
   readonly kind: string;
   recordFeedback(topicId: string, verdict: FeedbackVerdict, platform: Platform, day: string): Promise<void>;
+  /**
+   * Feedback that counts once per person per answer: a second press on the same answer (the same
+   * `answerRef`) replaces the verdict rather than adding a vote. Resolves true when it is the person's first.
+   */
+  recordFeedbackOnce(feedback: OnceFeedback, platform: Platform, day: string): Promise<boolean>;
+  /** A reply that first asked "Is a child in danger right now?" (the possible band). */
+  recordPossibleRisk(platform: Platform, day: string): Promise<void>;
+  /** "Yes, now" pressed on such a reply: counted once per reply. */
+  recordDangerConfirmed(answerRef: string, platform: Platform, day: string): Promise<void>;
   recordQuestion(kind: AnswerKind, topicId: string | null, platform: Platform, day: string): Promise<void>;
   /** `redactedText` must already have names, numbers, emails, postcodes and dates removed. */
   recordUnanswered(redactedText: string, kind: AnswerKind, platform: Platform, day: string, expiresDay: string): Promise<void>;
@@ -51,6 +60,17 @@ export interface RecordStore {
   close(): Promise<void>;
 }
 
+export interface OnceFeedback {
+  /** One-way hash of the person (see userKey). */
+  userKey: string;
+  /** Names the reply the buttons were on. */
+  answerRef: string;
+  topicId: string;
+  verdict: FeedbackVerdict;
+  /** The band of the reply: so "emergency cards marked not helpful" can be counted. */
+  risk: RiskBand;
+}
+
 export interface StoreReport {
   questionsByKind: Array<{ kind: string; count: number }>;
   questionsByTopic: Array<{ topicId: string; count: number }>;
@@ -66,6 +86,10 @@ export interface StoreReport {
     takenAt: string | null;
     repostedAt: string | null;
   }>;
+  /** Replies in the possible band, and how many of them had "Yes, now" pressed. */
+  possibleRisk: { replies: number; confirmed: number };
+  /** Emergency cards marked not helpful, by the topic they led to: where the next round of checks should look. */
+  emergencyNotHelpful: Array<{ topicId: string; count: number }>;
 }
 
 export type LeadUrgency = 'today' | 'this-week';

@@ -12,6 +12,7 @@ import {
   leadRequestTables,
   maxUnansweredLength,
   type NewLeadRequest,
+  type OnceFeedback,
   type RecordStore,
   type StoreReport,
   unclosedRequestCutoff,
@@ -50,6 +51,23 @@ const migrations: string[] = [
    );
    CREATE INDEX unanswered_expiry ON unanswered (expires_day);`,
   leadRequestTables,
+  // Feedback counted once per person per answer, and the band of the reply it was on.
+  `ALTER TABLE feedback ADD COLUMN user_key TEXT;
+   ALTER TABLE feedback ADD COLUMN answer_ref TEXT;
+   ALTER TABLE feedback ADD COLUMN risk TEXT NOT NULL DEFAULT 'none' CHECK (risk IN ('emergency', 'possible', 'none'));
+   CREATE UNIQUE INDEX feedback_once ON feedback (user_key, answer_ref) WHERE user_key IS NOT NULL AND answer_ref IS NOT NULL;`,
+  // Replies that asked "Is a child in danger right now?", and those whose "Yes, now" was pressed (once per reply).
+  `CREATE TABLE possible_risk_counts (
+     day TEXT NOT NULL,
+     platform TEXT NOT NULL,
+     count INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (day, platform)
+   );
+   CREATE TABLE danger_confirmations (
+     answer_ref TEXT PRIMARY KEY,
+     day TEXT NOT NULL,
+     platform TEXT NOT NULL
+   );`,
 ];
 
 export interface SqliteOptions {
@@ -82,6 +100,17 @@ export class SqliteRecordStore implements RecordStore {
     }
     this.statements = {
       feedback: this.db.prepare('INSERT INTO feedback (day, platform, topic_id, verdict) VALUES (?, ?, ?, ?)'),
+      feedbackOnce: this.db.prepare(
+        `INSERT INTO feedback (day, platform, topic_id, verdict, user_key, answer_ref, risk) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (user_key, answer_ref) WHERE user_key IS NOT NULL AND answer_ref IS NOT NULL
+         DO UPDATE SET verdict = excluded.verdict`,
+      ),
+      feedbackGiven: this.db.prepare('SELECT 1 FROM feedback WHERE user_key = ? AND answer_ref = ?'),
+      possibleRisk: this.db.prepare(
+        `INSERT INTO possible_risk_counts (day, platform, count) VALUES (?, ?, 1)
+         ON CONFLICT (day, platform) DO UPDATE SET count = count + 1`,
+      ),
+      dangerConfirmed: this.db.prepare('INSERT OR IGNORE INTO danger_confirmations (answer_ref, day, platform) VALUES (?, ?, ?)'),
       question: this.db.prepare(
         `INSERT INTO question_counts (day, platform, kind, topic_id, count) VALUES (?, ?, ?, ?, 1)
          ON CONFLICT (day, platform, kind, topic_id) DO UPDATE SET count = count + 1`,
@@ -124,6 +153,32 @@ export class SqliteRecordStore implements RecordStore {
 
   async recordFeedback(topicId: string, verdict: FeedbackVerdict, platform: Platform, day: string): Promise<void> {
     this.statements.feedback.run(day, platform, topicId, verdict);
+  }
+
+  async recordFeedbackOnce(feedback: OnceFeedback, platform: Platform, day: string): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const before = this.statements.feedbackGiven.get(feedback.userKey, feedback.answerRef);
+        this.statements.feedbackOnce.run(
+          day,
+          platform,
+          feedback.topicId,
+          feedback.verdict,
+          feedback.userKey,
+          feedback.answerRef,
+          feedback.risk,
+        );
+        return before === undefined;
+      })
+      .immediate();
+  }
+
+  async recordPossibleRisk(platform: Platform, day: string): Promise<void> {
+    this.statements.possibleRisk.run(day, platform);
+  }
+
+  async recordDangerConfirmed(answerRef: string, platform: Platform, day: string): Promise<void> {
+    this.statements.dangerConfirmed.run(answerRef, day, platform);
   }
 
   async recordQuestion(kind: AnswerKind, topicId: string | null, platform: Platform, day: string): Promise<void> {
@@ -234,6 +289,16 @@ export class SqliteRecordStore implements RecordStore {
           )
           .all() as StoreReport['leadRequests']
       ).map((row) => ({ ...row, topicId: row.topicId || null })),
+      possibleRisk: {
+        replies: (this.db.prepare('SELECT COALESCE(SUM(count), 0) AS n FROM possible_risk_counts').get() as { n: number }).n,
+        confirmed: (this.db.prepare('SELECT COUNT(*) AS n FROM danger_confirmations').get() as { n: number }).n,
+      },
+      emergencyNotHelpful: this.db
+        .prepare(
+          `SELECT topic_id AS topicId, COUNT(*) AS count FROM feedback WHERE risk = 'emergency' AND verdict = 'not-helpful'
+           GROUP BY topic_id ORDER BY count DESC, topic_id`,
+        )
+        .all() as StoreReport['emergencyNotHelpful'],
     };
   }
 

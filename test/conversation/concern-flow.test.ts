@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SqliteRecordStore } from '../../src/storage/sqlite-record-store.js';
 import { cardTexts } from '../support/adaptive-card-check.js';
 import { blockKitProblems, blockKitText } from '../support/block-kit-check.js';
+import { engineWithPossibleRisk } from '../support/engine.js';
 import { FakeBotConnector } from '../support/fake-bot-connector.js';
 import { blockAction, postSigned, slashCommand } from '../support/slack-requests.js';
 import { slackTestBed } from '../support/slack-test-bed.js';
@@ -149,6 +153,71 @@ describe('unanswered questions with RECORD_UNANSWERED on', () => {
   });
 });
 
+describe('"Is a child in danger right now?": "Yes, now", feedback once per person, and what npm run report says', () => {
+  const connector = new FakeBotConnector();
+  let serviceUrl: string;
+  let bot: TestApp;
+  const question = 'she keeps talking about a man from the game';
+
+  before(async () => {
+    serviceUrl = await connector.start();
+    bot = await startTestApp({}, { engine: engineWithPossibleRisk(question) });
+  });
+  after(async () => {
+    await bot.stop();
+    await connector.stop();
+  });
+
+  async function send(activity: Record<string, unknown>): Promise<Card> {
+    const before = connector.messages().length;
+    const response = await postJson(`${bot.baseUrl}/api/messages`, activity);
+    assert.equal(response.status, 200);
+    const messages = await connector.waitForMessages(before + 1);
+    return (messages.at(-1)!.activity.attachments as Array<{ content: Card }>)[0]!.content;
+  }
+
+  it('shows the emergency card after "Yes, now", counts the press once, and counts feedback once per person per answer', async () => {
+    const possible = await send(teamsMessage({ serviceUrl, text: question }));
+    assert.equal(cardTexts(possible)[0], 'Is a child in danger right now? If so, call 999 now.');
+    const yes = press(possible, 'Yes, now');
+    const emergency = await send(teamsMessage({ serviceUrl, value: yes }));
+    assert.deepEqual(cardTexts(emergency).slice(0, 3), ['Call 999 now', 'Why: You said a child is in danger right now.', 'Call 999']);
+    await send(teamsMessage({ serviceUrl, value: yes }));
+
+    const notHelpful = press(emergency, 'Not helpful');
+    const first = await send(teamsMessage({ serviceUrl, value: notHelpful }));
+    assert.equal(cardTexts(first)[0], 'Thanks for your feedback');
+    assert.doesNotMatch(JSON.stringify(first), /01629|07812|0344/);
+    const again = await send(teamsMessage({ serviceUrl, value: notHelpful }));
+    assert.equal(cardTexts(again)[0], 'Feedback updated');
+
+    const store = new SqliteRecordStore(join(bot.dataDirectory, 'safeguarding-assistant.sqlite'), { readonly: true });
+    const report = await store.report();
+    await store.close();
+    assert.deepEqual(report.possibleRisk, { replies: 1, confirmed: 1 });
+    assert.equal(
+      report.emergencyNotHelpful.reduce((sum, row) => sum + row.count, 0),
+      1,
+    );
+    assert.equal(
+      report.feedbackByTopic.reduce((sum, row) => sum + row.helpful + row.notHelpful, 0),
+      1,
+    );
+
+    const output = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/report.ts'], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      env: { ...process.env, DATA_DIR: bot.dataDirectory, MicrosoftAppId: '', SLACK_SIGNING_SECRET: '', SLACK_BOT_TOKEN: '' },
+      encoding: 'utf8',
+    });
+    assert.equal(output.status, 0, output.stderr);
+    assert.match(
+      output.stdout,
+      /1 replies asked "Is a child in danger right now\?" \(the possible band\); "Yes, now" was pressed on 1 \(100%\)/,
+    );
+    assert.match(output.stdout, /1 emergency cards were marked not helpful/);
+  });
+});
+
 describe('concern flow in Slack', () => {
   const bed = slackTestBed();
   const { slack } = bed;
@@ -195,6 +264,8 @@ describe('concern flow in Slack', () => {
     slack.reset();
     await postSigned(bed.eventsUrl, slashCommand(slack.responseUrl(), 'consultation line'), 'application/x-www-form-urlencoded');
     const text = blockKitText((await slack.waitFor('response_url'))[0]!.body as { blocks: unknown[] });
-    assert.ok(text.indexOf('01629 535 353') < text.indexOf('07812 300 329'), 'Starting Point first');
+    // The one number to ring is now the user's own line; the other area's waits behind "More".
+    assert.match(text, /Starting Point \(Derbyshire\): \*01629 535 353\*/);
+    assert.doesNotMatch(text, /07812 300 329/);
   });
 });

@@ -3,6 +3,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { messageCharacters } from '../../src/engine/index.js';
+import { accountWithDangerAtTheEnd } from '../support/long-account.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /** The little of the page's DOM the predicates use (the tests are type-checked without the DOM library). */
@@ -95,11 +97,15 @@ describe('local playground in Chromium', function () {
     const card = cards().last();
     assert.match((await card.textContent()) ?? '', /01629 535 353/);
     await page.screenshot({ path: join(screenshots, 'playground-answer.png') });
+    await page
+      .locator('#transcript li.bot')
+      .last()
+      .screenshot({ path: join(screenshots, 'card-answer-desktop.png') });
   });
 
   it('runs a card button and shows the next card', async () => {
     const before = await cards().count();
-    await cards().last().locator('button.ac-pushButton').first().click();
+    await cards().last().locator('button.ac-pushButton', { hasText: 'Helpful' }).first().click();
     await moreCards(before);
     assert.ok((await cards().count()) > before);
   });
@@ -110,6 +116,44 @@ describe('local playground in Chromium', function () {
     const firstNumber = /\d{3}(?:[\d ]*\d)?/.exec(text);
     assert.equal(firstNumber?.[0], '999');
     await page.screenshot({ path: join(screenshots, 'playground-emergency.png') });
+    await page
+      .locator('#transcript li.bot')
+      .last()
+      .screenshot({ path: join(screenshots, 'card-emergency-desktop.png') });
+  });
+
+  it('takes a 2,000-character account whole and, when the danger is in its last sentence, leads with 999', async () => {
+    const account = accountWithDangerAtTheEnd;
+    assert.ok(account.length >= 2000, String(account.length));
+    assert.equal(Number(await page.locator('#question').getAttribute('maxlength')), messageCharacters);
+    assert.match((await page.locator('#question-limit').textContent()) ?? '', /8,000 characters/);
+    await ask(account);
+    const sent = await page.locator('#transcript li.user').last().textContent();
+    assert.equal(sent, account, 'the whole account reached the bot');
+    const first = cards().last().locator('.ac-textBlock').first();
+    assert.equal((await first.textContent())?.trim(), 'Call 999 now');
+  });
+
+  it('reflows at 400 px: no sideways scrolling, "Call 999 now" whole, and "More" opens in place', async () => {
+    await page.setViewportSize({ width: 400, height: 860 });
+    await ask('a 13 year old is going to meet an adult from instagram tonight');
+    const emergency = page.locator('#transcript li.bot').last();
+    await emergency.scrollIntoViewIfNeeded();
+    await emergency.screenshot({ path: join(screenshots, 'card-emergency-400.png') });
+    const heading = cards().last().locator('.ac-textBlock').first();
+    const box = await heading.boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 400, JSON.stringify(box));
+    await ask('should I look at the image?');
+    const answer = page.locator('#transcript li.bot').last();
+    await answer.screenshot({ path: join(screenshots, 'card-answer-400.png') });
+    await answer.locator('button', { hasText: 'More' }).click();
+    await answer.getByText('Key points').waitFor();
+    const widths = await page.evaluate<{ scroll: number; client: number }>(
+      '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })',
+    );
+    assert.ok(widths.scroll <= widths.client, JSON.stringify(widths));
+    await page.screenshot({ path: join(screenshots, 'playground-400.png') });
+    await page.setViewportSize({ width: 1280, height: 860 });
   });
 
   it('shows the Slack rendering of the last answer', async () => {

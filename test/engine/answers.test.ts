@@ -36,6 +36,65 @@ describe('engine answers', () => {
     });
   }
 
+  describe('long accounts', () => {
+    const background =
+      'I work in the admissions office of a large secondary school and I have been in post for about six years now, mostly dealing with transfers, uniform queries, free school meals forms, the bus passes for the villages and the seating plans for the exams in the sports hall, which always take far longer than anyone expects, and this term we have also been covering the reception desk because of staff sickness, so I see most of the parents who come in.';
+
+    it('reads the whole message: a concern after a hundred words of background is answered', () => {
+      const answer = engine.answer(
+        `${background} This morning a mum told me a man her daughter met on Snapchat keeps sending her sexual messages and asking for photos.`,
+      );
+      assert.equal(answer.kind, 'answer', answer.alternatives.map((a) => a.id).join(', '));
+      assert.ok(['grooming', 'sexual-communication-law'].includes(answer.topicId!), answer.topicId!);
+    });
+
+    it('answers the concern, not the admin question asked before it', () => {
+      const answer = engine.answer(
+        "Can you give me the number for Starting Point and are they open at the weekend? The reason is a dad told me his 13 year old son is being bullied in the team's group chat by three other lads, calling him names and sharing edited photos of him.",
+      );
+      assert.equal(answer.topicId, 'cyberbullying');
+    });
+
+    it("answers the concern, not the service asked about first, and still a service when that is all that's asked", () => {
+      const concern = engine.answer(
+        "Can you tell me the opening hours of the Derby City consultation line please? Also I have a question about a young person, 16, whose step-dad has put a tracking app on her phone and reads all her messages, and won't let her see friends, she says he is controlling her and her mum.",
+      );
+      assert.equal(concern.topicId, 'domestic-abuse-16-plus');
+      const service = engine.answer(
+        'Hi, can you tell me the opening hours of Starting Point and whether GP practices can call it directly, or does it have to go through our practice safeguarding lead? We are updating the noticeboard in the staff room this week.',
+      );
+      assert.equal(service.topicId, 'starting-point');
+    });
+
+    it('does not let the role a practitioner opens with decide the topic', () => {
+      const answer = engine.answer(
+        'Scout leader. At camp some of the 13 year olds filmed another boy crying and posted it on TikTok with nasty captions to humiliate him. It has loads of views and he is being bullied about it.',
+      );
+      assert.notEqual(answer.topicId, 'allegations-against-staff');
+    });
+
+    const details = [
+      'Re: Kayleigh Morrison (DOB 03/04/2011), Flat 2, 14 Ashbourne Road, DE22 3XX.',
+      'Jayden Clarke, Bramble Close, S41 7AB, dob 12/06/2010:',
+    ];
+    for (const question of ['sextortion', 'a boy in year 9 is being bullied online', 'she has been sending nudes to her boyfriend']) {
+      for (const prefix of details) {
+        it(`a name, an address, a postcode or a date of birth does not change the answer to "${question}"`, () => {
+          const plain = engine.answer(question);
+          const named = engine.answer(`${prefix} ${question}`);
+          assert.notEqual(named.kind, 'fallback');
+          assert.notEqual(named.kind, 'clarify');
+          assert.equal(named.topicId, plain.topicId);
+        });
+      }
+    }
+  });
+
+  it('offers "did you mean" beside an answer only when it is unsure', () => {
+    assert.deepEqual(engine.answer('two pupils have been sharing nudes').alternatives, []);
+    assert.deepEqual(engine.answer('sextortion').alternatives, []);
+  });
+
   for (const question of [
     "what's for lunch",
     'how do I reset my password',
@@ -54,6 +113,52 @@ describe('engine answers', () => {
       assert.equal(answer.contacts[0]?.phone, '999');
     });
   }
+
+  it('tells "not my subject" apart from "I did not understand your concern"', () => {
+    const offTopic = engine.answer('how do I reset my email password');
+    assert.equal(offTopic.declined, 'off-topic');
+    assert.match(renderPlainText(offTopic), /IT service desk/);
+    assert.match(offTopic.directAnswer!, /only answer questions about keeping children safe from online harm/);
+    assert.notEqual(offTopic.startsTriage, true);
+
+    const concern = engine.answer('a pupil said something odd to me today and I am not sure about it');
+    assert.equal(concern.kind, 'fallback');
+    assert.equal(concern.declined, 'unmatched-concern');
+    assert.deepEqual(
+      concern.callNow.map((contact) => contact.id),
+      ['starting-point', 'derby-city-consultation-line'],
+    );
+    assert.match(renderPlainText(concern), /call 999/i);
+    assert.notEqual(concern.title, offTopic.title);
+  });
+
+  describe('the line shown first', () => {
+    const direct: Array<[string, RegExp]> = [
+      [
+        'should I look at the image?',
+        /^No\. Nude or semi-nude images should not be viewed unless there is a good and clear reason to do so/,
+      ],
+      ['can I screenshot the nude as evidence', /^No\. Viewing, copying, printing, sharing, storing, or saving the imagery/],
+      ['will the child get a criminal record', /^Not usually\. .*only be considered in exceptional circumstances\.$/],
+      ['is sexting illegal', /^Yes\. Children who share nudes and semi-nudes of themselves, or peers, are breaking the law/],
+      ['should we take her phone away', /^Not usually\. .*last resort/],
+      [
+        'two pupils have been sharing nudes',
+        /^Incidents involving sharing nudes and semi-nudes should have an immediate focus on safeguarding children\.$/,
+      ],
+    ];
+    for (const [question, expected] of direct) {
+      it(`answers "${question}" directly, in the procedure's words`, () => {
+        assert.match(engine.answer(question).directAnswer ?? '', expected);
+      });
+    }
+
+    it("is never an editor's [bracket] and says which phrasing the question came closest to", () => {
+      const answer = engine.answer('should I look at the image?');
+      assert.doesNotMatch(answer.directAnswer!, /[[\]]/);
+      assert.equal(answer.matchedOn, 'look at the image');
+    });
+  });
 
   for (const question of ['hello', 'hi there', 'what can you do', 'help', '']) {
     it(`shows help for "${question}"`, () => {

@@ -55,20 +55,33 @@ describe('answers that know the time', () => {
     assert.ok(!answer.notices.some((notice) => notice.includes('closed now')));
   });
 
-  it('when the lines are closed, says so and puts 999 and the other contacts first', () => {
+  it('when the lines are closed, the number to ring says when it opens, on its own line, with no note above the answer', () => {
     const answer = engine.answer('consultation line', { now: new Date('2026-11-28T11:00:00Z') });
-    assert.ok(
-      answer.notices.some((notice) =>
-        /closed now \(opens Monday at 10am\)\. If a child is at immediate risk of harm, call 999/.test(notice),
-      ),
-      answer.notices.join('|'),
+    assert.deepEqual(answer.notices, []);
+    assert.deepEqual(
+      answer.callNow.map((contact) => [contact.id, contact.status?.text]),
+      [
+        ['starting-point', 'Closed, opens Monday at 10am'],
+        ['derby-city-consultation-line', 'Closed, opens Monday at 10am'],
+      ],
     );
-    assert.equal(answer.contacts[0]?.phone, '999');
-    const ids = answer.contacts.map((contact) => contact.id);
-    const firstClosed = answer.contacts.findIndex((contact) => contact.status && !contact.status.open);
-    assert.ok(
-      answer.contacts.slice(firstClosed).every((contact) => contact.status && !contact.status.open),
-      ids.join(', '),
-    );
+  });
+
+  it("after an area is chosen, that area's line is the one number to ring and the first contact after 999", () => {
+    for (const [area, line] of [
+      ['derbyshire', 'starting-point'],
+      ['derby-city', 'derby-city-consultation-line'],
+    ] as const) {
+      for (const question of ['sextortion', 'two pupils have been sharing nudes', 'who can I speak to for advice about thresholds']) {
+        const answer = engine.answer(question, { area, now: new Date('2026-11-24T11:00:00Z') });
+        assert.deepEqual(
+          answer.callNow.map((contact) => contact.id),
+          [line],
+          question,
+        );
+        const ids = answer.contacts.map((contact) => contact.id).filter((id) => id !== 'police-emergency');
+        assert.equal(ids[0], line, `${question}: ${ids.join(', ')}`);
+      }
+    }
   });
 });

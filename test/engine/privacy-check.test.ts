@@ -42,4 +42,10 @@ describe('privacy check', () => {
     assert.match(redacted, /\[name\]/);
     assert.match(redacted, /sharing nudes/);
   });
+
+  it('takes only the date after "dob" or "born", not the words that follow it', () => {
+    assert.equal(engine.redact('dob 12/06/2010: sextortion'), '[date]: sextortion');
+    assert.equal(engine.redact('born on 3rd May 2012 and now being bullied'), '[date] and now being bullied');
+    assert.equal(engine.redact('d.o.b. 4th of June, sexting'), '[date], sexting');
+  });
 });

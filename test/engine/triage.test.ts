@@ -48,6 +48,37 @@ describe('"I have a concern" triage', () => {
     assert.ok(answer.procedures.some((procedure) => procedure.id === 'thresholds-document'));
   });
 
+  it('gives a summary consistent with the answers: no 999 step after "No", each step once, no contradiction', () => {
+    for (const about of engine.pack.triage.about.choices.map((choice) => choice.id)) {
+      for (const level of engine.pack.triage.seriousness.choices.map((choice) => choice.id)) {
+        for (const staff of ['y', 'n'] as const) {
+          const summary = engine.triage({ r: 'n', s: staff, a: about, l: level }, { now })!.summary!;
+          const where = `${about}/${level}/${staff}`;
+          assert.equal(summary.kind, 'answer', where);
+          assert.ok(!summary.actions.some((action) => /\b999\b/.test(action)), `${where}: ${summary.actions.join(' | ')}`);
+          assert.ok(!summary.contacts.some((contact) => contact.phone === '999'), where);
+          const designated = summary.actions.filter((action) => /designated or named/i.test(action));
+          assert.ok(designated.length <= 1, `${where}: ${designated.join(' | ')}`);
+          const doNotCopy = summary.actions.filter((action) => /do not copy/i.test(action));
+          assert.ok(doNotCopy.length <= 1, `${where}: ${doNotCopy.join(' | ')}`);
+          assert.ok(
+            !summary.actions.some((action) => /^Do not view, /.test(action)),
+            `${where}: "Do not view" beside "unless there is a good and clear reason"`,
+          );
+        }
+      }
+    }
+  });
+
+  it('makes the consultation line for your area a step when the threshold is unclear', () => {
+    const county = engine.triage({ r: 'n', s: 'n', a: 'nudes', l: 'unsure' }, { now, area: 'derbyshire' })!.summary!;
+    const step = county.actions.find((action) => /threshold/.test(action));
+    assert.match(step ?? '', /Starting Point \(Derbyshire\) on 01629 535 353 \(Monday to Friday from 10am to 4pm\)/);
+    assert.doesNotMatch(step ?? '', /07812/);
+    const unknown = engine.triage({ r: 'n', s: 'n', a: 'nudes', l: 'unsure' }, { now })!.summary!;
+    assert.match(unknown.actions.find((action) => /threshold/.test(action)) ?? '', /01629 535 353.*07812 300 329/);
+  });
+
   it('goes back one step and starts again from any step', () => {
     const seriousness = engine.triage({ r: 'n', s: 'n', a: 'cybercrime' }, { now })!;
     assert.deepEqual(seriousness.back, { r: 'n', s: 'n' });

@@ -86,6 +86,85 @@ describe('knowledge pack', () => {
     assert.match(problem.fix, /exactly as the procedure prints it/);
   });
 
+  it('refuses a made-up number typed into the text of a topic, naming the file, the line, the entry and the fix', () => {
+    const directory = broken();
+    edit(directory, 'topics/starting-point.yaml', (text) =>
+      text.replace(/^actions:\n/m, 'actions:\n  - Call Starting Point on 01629 533190 for advice.\n'),
+    );
+    const problems = problemsOf(directory);
+    assert.equal(problems.length, 1, JSON.stringify(problems));
+    const [problem] = problems;
+    assert.equal(problem!.file, 'knowledge/topics/starting-point.yaml');
+    const lines = readFileSync(join(directory, 'topics/starting-point.yaml'), 'utf8').split('\n');
+    assert.match(lines[problem!.line! - 1]!, /01629 533190/);
+    assert.match(problem!.entry!, /"starting-point" actions\[0\]/);
+    assert.match(problem!.message, /phone number "01629 533190" does not appear word for word/);
+    assert.match(problem!.fix, /01629 535 353/);
+  });
+
+  it('refuses an email address or an opening time written into triage or a summary that the procedure does not give', () => {
+    const directory = broken();
+    edit(directory, 'triage.yaml', (text) =>
+      text.replace('question: What is the concern about?', 'question: What is the concern about? (or email help@derbyshire.gov.uk)'),
+    );
+    edit(directory, 'topics/consultation-lines.yaml', (text) => text.replace(/^summary: /m, 'summary: Open until 5pm. '));
+    const messages = problemsOf(directory).map((problem) => `${problem.file}: ${problem.message}`);
+    assert.ok(
+      messages.some((message) => /triage\.yaml: the email address "help@derbyshire\.gov\.uk"/.test(message)),
+      messages.join('\n'),
+    );
+    assert.ok(
+      messages.some((message) => /consultation-lines\.yaml: the time "5pm"/.test(message)),
+      messages.join('\n'),
+    );
+  });
+
+  it("refuses a direct answer that is not the procedure's own words, naming the file, the line, the entry and the fix", () => {
+    const directory = broken();
+    edit(directory, 'topics/viewing-nude-images.yaml', (text) =>
+      text.replace(
+        /^directAnswer: .*$/m,
+        'directAnswer: "[Images] should never be viewed unless there is a good and clear reason to do so."',
+      ),
+    );
+    const [problem, ...others] = problemsOf(directory);
+    assert.deepEqual(others, []);
+    assert.equal(problem!.file, 'knowledge/topics/viewing-nude-images.yaml');
+    const lines = readFileSync(join(directory, 'topics/viewing-nude-images.yaml'), 'utf8').split('\n');
+    assert.match(lines[problem!.line! - 1]!, /^directAnswer: /);
+    assert.equal(problem!.entry, 'topic "viewing-nude-images" directAnswer');
+    assert.match(
+      problem!.message,
+      /"should never be viewed unless there is a good and clear reason to do so" does not appear word for word/,
+    );
+    assert.match(problem!.fix, /\[square brackets\]/);
+  });
+
+  it('refuses a number, or a rewording, hidden in the [brackets] of a direct answer', () => {
+    const directory = broken();
+    edit(directory, 'topics/starting-point.yaml', (text) =>
+      text.replace(
+        /^directAnswer: .*$/m,
+        'directAnswer: "In Derbyshire, [ring 01629 535 353 or] practitioners working with children and families can access the Starting Point Consultation and Advice Service for Professionals."',
+      ),
+    );
+    edit(directory, 'topics/removing-devices.yaml', (text) =>
+      text.replace(
+        /^directAnswer: .*$/m,
+        'directAnswer: "[Never take a phone away from a child, whatever they have done or said online] should only be considered as a last resort."',
+      ),
+    );
+    const messages = problemsOf(directory).map((problem) => problem.message);
+    assert.ok(
+      messages.some((message) => /contain a number; numbers must come from the procedure/.test(message)),
+      messages.join('\n'),
+    );
+    assert.ok(
+      messages.some((message) => /are more than 8 words/.test(message)),
+      messages.join('\n'),
+    );
+  });
+
   it('refuses an email address that is not in the source procedure', () => {
     const directory = broken();
     edit(directory, 'contacts.yaml', (text) => text.replace('email: cyber@derbyshire.police.uk', 'email: cyber@derby.police.uk'));

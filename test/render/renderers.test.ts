@@ -9,7 +9,7 @@ import { renderAppHome, renderBlockKit } from '../../src/render/block-kit/block-
 import { renderLeadRequestMessage } from '../../src/render/block-kit/lead-blocks.js';
 import { escapeMrkdwn } from '../../src/render/block-kit/mrkdwn.js';
 import { renderPlainText } from '../../src/render/plain-text.js';
-import { adaptiveCardProblems, cardTexts } from '../support/adaptive-card-check.js';
+import { adaptiveCardProblems, cardTexts, visible999, visibleTexts, visibleWords } from '../support/adaptive-card-check.js';
 import { blockKitProblems } from '../support/block-kit-check.js';
 import { realEngine } from '../support/engine.js';
 
@@ -75,7 +75,15 @@ function everyReply(): Array<[string, Reply]> {
         alternatives: engine.pack.topics.slice(0, 3).map((topic) => ({ id: topic.id, title: topic.title, score: 0.3 })),
       }),
     ],
-    ['fallback', reply(engine.answer('printer is jammed'))],
+    ['fallback (off-topic)', reply(engine.answer('printer is jammed'))],
+    ['fallback (unmatched concern)', reply(engine.answer('a pupil said something odd to me today and I am not sure about it'))],
+    [
+      'possible risk',
+      reply(
+        { ...engine.answer('sextortion'), risk: 'possible', riskReason: 'These words weighed most: "tonight".' },
+        { ref: 'abcdef012345' },
+      ),
+    ],
     ['help', { card: 'welcome', answer: engine.help(), privacyWarning: false, showFeedback: false }],
     ['safety', reply(engine.safety())],
     [
@@ -125,13 +133,31 @@ describe('plain-text renderer', () => {
   });
 });
 
+describe('plain-text renderer: the same layout, everything shown', () => {
+  it('leads a possible-band reply with the direct question, and an emergency with 999 and why', () => {
+    const possible = renderPlainText({ ...engine.answer('sextortion'), risk: 'possible' });
+    assert.match(possible, /^Is a child in danger right now\? If so, call 999 now\.\n\n/);
+    const emergency = renderPlainText(engine.answer('a 13 year old is going to meet an adult from instagram tonight'));
+    assert.match(emergency, /^CALL 999 NOW if a child is at immediate risk of harm\.\nWhy: .+\n\n/);
+  });
+
+  it('puts the line that answers the question first, then the steps, the number to ring, and "More"', () => {
+    const text = renderPlainText(engine.answer('should I look at the image?', { area: 'derbyshire' }));
+    const order = ['Should I look at the image?', 'No. Nude or semi-nude images', 'What to do:\n1. ', 'Call ', 'More:\n', 'Source: '];
+    const positions = order.map((part) => text.indexOf(part));
+    assert.ok(
+      positions.every((position, index) => position >= 0 && (index === 0 || position > positions[index - 1]!)),
+      positions.join(', '),
+    );
+  });
+});
+
 describe('Adaptive Card renderer', () => {
   it('has a template for every card kind', () => {
     assert.deepEqual([...cardTemplateNames].sort(), [
       'answer',
       'attachment-warning',
       'clarify',
-      'contacts',
       'emergency',
       'fallback',
       'notice',
@@ -141,15 +167,103 @@ describe('Adaptive Card renderer', () => {
   });
 
   for (const [label, each] of everyReply()) {
-    it(`renders a valid card under 28 KB ending with 999 and the source: ${label}`, () => {
+    it(`renders a valid card under 28 KB, with the 999 line shown and the source behind "More": ${label}`, () => {
       const rendered = cards.render(each, { privateChatUrl: 'https://teams.microsoft.com/l/chat/0/0?users=28%3Abot' });
       assert.deepEqual(adaptiveCardProblems(rendered.card), [], `template ${rendered.template}`);
-      const texts = cardTexts(rendered.card);
-      assert.equal(texts.at(-2), 'If a child is at immediate risk, call 999.');
-      assert.match(texts.at(-1)!, /^Source: Safeguarding Children From Online Harms .* v53.*last updated 14 March 2025\.$/);
+      const shown = visibleTexts(rendered.card);
+      if (each.answer.emergency) assert.equal(shown[0], 'Call 999 now');
+      else
+        assert.ok(
+          shown.includes('If a child is at immediate risk, call 999.') || shown.some((text) => /call 999/.test(text)),
+          shown.join(' | '),
+        );
+      assert.ok(visible999(rendered.card) <= 2, `${visible999(rendered.card)} times 999: ${shown.join(' | ')}`);
+      if (each.card !== 'notice')
+        assert.ok(
+          cardTexts(rendered.card).some((text) =>
+            /^Source: Safeguarding Children From Online Harms .* v53.*last updated 14 March 2025\.$/.test(text),
+          ),
+        );
       assert.ok(rendered.summary.length > 0 && rendered.summary.length < 300);
     });
   }
+
+  it('puts nothing above the title but the 999 banner or the "is a child in danger right now?" question', () => {
+    for (const [label, each] of everyReply()) {
+      const body = cards.render(each).card.body as Array<Record<string, unknown>>;
+      const first = body[0]!;
+      const isTitle = first.type === 'TextBlock' && first.style === 'heading';
+      const isBanner = first.type === 'Container' && first.style === 'attention';
+      assert.ok(isTitle || isBanner, `${label}: ${JSON.stringify(first).slice(0, 120)}`);
+    }
+  });
+
+  it('opens a possible-band answer with the direct question and a "Yes, now" button that asks for the emergency card', () => {
+    const rendered = cards.render(reply({ ...engine.answer('sextortion'), risk: 'possible' }, { ref: 'abcdef012345' }));
+    const [question] = rendered.card.body as Array<{
+      style: string;
+      items: Array<{ text?: string; actions?: Array<{ title: string; data: unknown; style: string }> }>;
+    }>;
+    assert.equal(question!.style, 'attention');
+    assert.equal(question!.items[0]!.text, 'Is a child in danger right now? If so, call 999 now.');
+    const yes = question!.items[1]!.actions![0]!;
+    assert.equal(yes.title, 'Yes, now');
+    assert.equal(yes.style, 'destructive');
+    assert.deepEqual(yes.data, { sa: 1, action: 'danger-now', topicId: 'sextortion', ref: 'abcdef012345' });
+  });
+
+  it('says on the emergency card, in a few words, what raised it, escaped', () => {
+    const rendered = cards.render(
+      reply({ ...engine.answer('child is being abused on a live stream right now'), riskReason: 'A *child* [x](https://e.example)' }),
+    );
+    assert.ok(cardTexts(rendered.card).includes('Why: A \\*child\\* \\[x\\](https://e.example)'), cardTexts(rendered.card).join(' | '));
+  });
+
+  it('offers "I have a concern" on an unmatched concern, and "What I can help with" off the subject', () => {
+    const titles = (question: string) =>
+      visibleTexts(cards.render(reply(engine.answer(question))).card).filter((text) =>
+        ['I have a concern', 'What I can help with'].includes(text),
+      );
+    assert.deepEqual(titles('a pupil said something odd to me today and I am not sure about it'), ['I have a concern']);
+    assert.deepEqual(titles('how do I reset my email password'), ['I have a concern', 'What I can help with']);
+  });
+
+  it('shows "Did you mean" only beside an answer the bot is unsure of', () => {
+    assert.ok(!visibleTexts(cards.render(reply(engine.answer('sextortion'))).card).includes('Did you mean'));
+    const unsure = { ...engine.answer('sextortion'), alternatives: [{ id: 'grooming', title: 'Online grooming', score: 0.4 }] };
+    assert.ok(visibleTexts(cards.render(reply(unsure)).card).includes('Did you mean'));
+  });
+
+  it('keeps the summary, later steps, key points, procedures, contacts and routes behind "More"', () => {
+    const rendered = cards.render(reply(engine.answerTopic('nudes-sharing')!));
+    const shown = visibleTexts(rendered.card).join('\n');
+    const all = cardTexts(rendered.card).join('\n');
+    for (const hidden of [
+      'Key points',
+      'Procedures and guidance',
+      'Who to contact',
+      'Where to report',
+      'Further steps',
+      'Related questions',
+    ]) {
+      assert.doesNotMatch(shown, new RegExp(hidden));
+      assert.match(all, new RegExp(hidden));
+    }
+    assert.ok(visibleTexts(rendered.card).includes('More'));
+  });
+
+  it('acknowledges feedback in a line, without posting the contacts again', () => {
+    const notice: Reply = {
+      card: 'notice',
+      answer: { ...engine.safety(), title: 'Thanks for your feedback', directAnswer: 'Glad it helped.', contacts: [], callNow: [] },
+      notice: { title: 'Thanks for your feedback', text: 'Glad it helped.' },
+      privacyWarning: false,
+      showFeedback: false,
+    };
+    const rendered = cards.render(notice);
+    assert.ok(visibleWords(rendered.card) < 20, visibleTexts(rendered.card).join(' | '));
+    assert.doesNotMatch(JSON.stringify(rendered.card), /01629|07812|0344/);
+  });
 
   it('uses the emergency template, with 999 in the attention style at the very top', () => {
     const rendered = cards.render(reply(engine.answer('she has gone to meet a man from snapchat')));
@@ -165,11 +279,11 @@ describe('Adaptive Card renderer', () => {
     assert.match(json, /Monday to Friday 10am to 4pm/);
   });
 
-  it('groups "who to call" contacts by need', () => {
+  it('groups "who to call" contacts by need behind "More"', () => {
     const rendered = cards.render(reply(engine.answerTopic('who-to-call')!));
-    assert.equal(rendered.template, 'contacts');
     const texts = cardTexts(rendered.card);
-    assert.ok(texts.indexOf('Emergency') < texts.indexOf('Advice'));
+    const at = (heading: string) => texts.findIndex((text) => text.startsWith(`**${heading}**`));
+    assert.ok(at('Emergency') >= 0 && at('Emergency') < at('Advice'), texts.join(' | '));
   });
 
   it('chooses the template from the kind of answer', () => {
@@ -186,13 +300,12 @@ describe('Adaptive Card renderer', () => {
 
 describe('Block Kit renderer', () => {
   for (const [label, each] of everyReply()) {
-    it(`stays within Block Kit limits: ${label}`, () => {
+    it(`stays within Block Kit limits and ends with the 999 line: ${label}`, () => {
       const message = renderBlockKit(each, { directMessageUrl: 'https://slack.com/app_redirect?app=A1&team=T1' });
       assert.deepEqual(blockKitProblems(message), []);
       const last = message.blocks.at(-1) as { type: string; elements: Array<{ text: string }> };
       assert.equal(last.type, 'context');
       assert.match(last.elements[0]!.text, /call 999/);
-      assert.match(last.elements[1]!.text, /last updated 14 March 2025/);
     });
   }
 
@@ -200,6 +313,25 @@ describe('Block Kit renderer', () => {
     const message = renderBlockKit(reply(engine.answer('child being groomed and meeting him tonight')));
     assert.match(JSON.stringify(message.blocks[0]), /Call 999 now/);
     assert.match(message.text, /^CALL 999 NOW/);
+  });
+
+  it('asks "Is a child in danger right now?" first on a possible-band reply, with a red "Yes, now" button', () => {
+    const message = renderBlockKit(reply({ ...engine.answer('sextortion'), risk: 'possible' }, { ref: 'abcdef012345' }));
+    const first = message.blocks[0] as { text: { text: string }; accessory: { text: { text: string }; style: string; value: string } };
+    assert.match(first.text.text, /Is a child in danger right now\? If so, call 999 now\./);
+    assert.equal(first.accessory.text.text, 'Yes, now');
+    assert.equal(first.accessory.style, 'danger');
+    assert.deepEqual(JSON.parse(first.accessory.value), { sa: 1, action: 'danger-now', topicId: 'sextortion', ref: 'abcdef012345' });
+  });
+
+  it('offers "More" as a button, and draws "More" as a message of its own ending with the source', () => {
+    const message = renderBlockKit(reply(engine.answer('sextortion')));
+    assert.match(JSON.stringify(message.blocks), /"value":"\{\\"sa\\":1,\\"action\\":\\"more\\",\\"topicId\\":\\"sextortion\\"\}"/);
+    const more = renderBlockKit({ card: 'more', answer: engine.answerTopic('sextortion')!, privacyWarning: false, showFeedback: false });
+    assert.deepEqual(blockKitProblems(more), []);
+    const last = more.blocks.at(-1) as { elements: Array<{ text: string }> };
+    assert.match(last.elements[1]!.text, /last updated 14 March 2025/);
+    assert.match(JSON.stringify(more.blocks), /Key points/);
   });
 
   it('keeps the App Home within limits with the pack version', () => {

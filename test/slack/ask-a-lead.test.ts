@@ -175,14 +175,21 @@ describe('Ask a safeguarding lead in Slack (HTTP mode, ESCALATION_SLACK_CHANNEL 
     assert.equal((blocks.at(-1) as { type: string }).type, 'context', 'the 999 line and source stay last');
   });
 
-  it('offers it on clarify and fallback replies, but not on help or greetings', async () => {
+  it('offers it on clarify and fallback replies, but not on help, greetings or questions outside its subject', async () => {
     const clarify = await ask('our filtering blocked a child looking up how to buy a knife');
     assert.match(blockKitText(clarify), /Did you mean/);
     assert.ok(button(clarify, /safeguarding lead/i));
     slack.reset();
-    const fallback = await ask('printer is jammed');
-    assert.match(blockKitText(fallback), /I don't know the answer/);
+    const fallback = await ask('weird thing happened with a kid today');
+    assert.match(blockKitText(fallback), /I have a concern/);
     assert.ok(button(fallback, /safeguarding lead/i));
+    slack.reset();
+    const offTopic = await ask('printer is jammed');
+    assert.match(blockKitText(offTopic), /outside what I can help with/);
+    assert.equal(
+      buttons(offTopic).some((each) => /safeguarding lead/i.test(each.text.text)),
+      false,
+    );
     for (const greeting of ['', 'hello']) {
       slack.reset();
       const help = await ask(greeting);

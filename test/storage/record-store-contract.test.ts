@@ -149,6 +149,46 @@ for (const backend of [sqliteBackend(), postgresBackend()]) {
       ]);
     });
 
+    it('counts feedback once per person per answer; a second press on the same answer changes the verdict, not the count', async () => {
+      const store = await open();
+      const feedback = {
+        userKey: 'user-a',
+        answerRef: 'ref00001',
+        topicId: 'sextortion',
+        verdict: 'helpful' as const,
+        risk: 'none' as const,
+      };
+      assert.equal(await store.recordFeedbackOnce(feedback, 'teams', '2026-11-24'), true);
+      assert.equal(await store.recordFeedbackOnce(feedback, 'teams', '2026-11-24'), false);
+      assert.equal(await store.recordFeedbackOnce({ ...feedback, verdict: 'not-helpful' }, 'teams', '2026-11-24'), false);
+      assert.equal(await store.recordFeedbackOnce({ ...feedback, userKey: 'user-b' }, 'teams', '2026-11-24'), true);
+      assert.equal(await store.recordFeedbackOnce({ ...feedback, answerRef: 'ref00002' }, 'teams', '2026-11-24'), true);
+      assert.deepEqual((await store.report()).feedbackByTopic, [{ topicId: 'sextortion', helpful: 2, notHelpful: 1 }]);
+    });
+
+    it('counts possible-band replies, "Yes, now" presses once per reply, and emergency cards marked not helpful', async () => {
+      const store = await open();
+      for (let index = 0; index < 3; index++) await store.recordPossibleRisk('teams', '2026-11-24');
+      await store.recordPossibleRisk('slack', '2026-11-25');
+      await store.recordDangerConfirmed('ref00001', 'teams', '2026-11-24');
+      await store.recordDangerConfirmed('ref00001', 'teams', '2026-11-24');
+      await store.recordDangerConfirmed('ref00002', 'slack', '2026-11-25');
+      const notHelpful = {
+        userKey: 'u1',
+        answerRef: 'ref00003',
+        topicId: 'grooming',
+        verdict: 'not-helpful' as const,
+        risk: 'emergency' as const,
+      };
+      await store.recordFeedbackOnce(notHelpful, 'teams', '2026-11-24');
+      await store.recordFeedbackOnce({ ...notHelpful, userKey: 'u2' }, 'teams', '2026-11-24');
+      await store.recordFeedbackOnce({ ...notHelpful, userKey: 'u3', verdict: 'helpful' }, 'teams', '2026-11-24');
+      await store.recordFeedbackOnce({ ...notHelpful, userKey: 'u4', risk: 'none' }, 'teams', '2026-11-24');
+      const report = await store.report();
+      assert.deepEqual(report.possibleRisk, { replies: 4, confirmed: 2 });
+      assert.deepEqual(report.emergencyNotHelpful, [{ topicId: 'grooming', count: 2 }]);
+    });
+
     it('remembers and replaces area choices, and knows nothing of users who never chose', async () => {
       const store = await open();
       assert.equal(await store.getArea('key-a'), undefined);
@@ -221,11 +261,16 @@ for (const backend of [sqliteBackend(), postgresBackend()]) {
       for (const store of stores) assert.deepEqual((await store.report()).questionsByKind, [{ kind: 'help', count: 1 }]);
     });
 
-    it('adds the lead request tables to a database made before them, keeping its records', async () => {
+    it('brings a database of the first version up to date (lead requests, feedback once, possible-band counts), keeping its records', async () => {
       const first = await open();
       await first.recordFeedback('sextortion', 'helpful', 'teams', day);
       await first.close();
-      await backend.execute('DROP TABLE lead_requests; DROP TABLE channel_references; UPDATE safeguarding_schema_version SET version = 1');
+      // Back to the first version: everything the later migrations add goes.
+      await backend.execute(
+        `DROP TABLE lead_requests; DROP TABLE channel_references; DROP TABLE possible_risk_counts; DROP TABLE danger_confirmations;
+         DROP INDEX feedback_once; ALTER TABLE feedback DROP COLUMN user_key; ALTER TABLE feedback DROP COLUMN answer_ref;
+         ALTER TABLE feedback DROP COLUMN risk; UPDATE safeguarding_schema_version SET version = 1`,
+      );
       const again = await open();
       await again.createLeadRequest(leadRequest('m1'));
       assert.equal((await again.getLeadRequest('m1'))!.state, 'open');

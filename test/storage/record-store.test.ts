@@ -22,6 +22,46 @@ describe('record store: SQLite specifics and npm run report', () => {
   });
   afterEach(() => rmSync(directory, { recursive: true, force: true }));
 
+  it('keeps each person under a one-way hash when counting their feedback once', async () => {
+    const store = new SqliteRecordStore(file);
+    const records = new StoredConversationRecords(store, () => new Date('2026-11-24T12:00:00Z'), createLogger('silent'), {
+      recordUnanswered: false,
+    });
+    assert.equal(await records.feedbackOnce('29:person', 'ref00001', 'sextortion', 'helpful', 'none', 'teams'), true);
+    assert.equal(await records.feedbackOnce('29:person', 'ref00001', 'sextortion', 'helpful', 'none', 'teams'), false);
+    await records.possibleRisk('teams');
+    await records.dangerConfirmed('ref00009', 'teams');
+    assert.deepEqual((await store.report()).possibleRisk, { replies: 1, confirmed: 1 });
+    await store.close();
+    const stored = new Database(file, { readonly: true });
+    const keys = stored.prepare('SELECT user_key FROM feedback').all() as Array<{ user_key: string }>;
+    stored.close();
+    assert.deepEqual(keys, [{ user_key: userKey('29:person', 'teams') }]);
+    assert.doesNotMatch(JSON.stringify(keys), /person/);
+  });
+
+  it('brings a database of the first version up to date without losing its feedback', async () => {
+    const old = new Database(file);
+    old.exec(`CREATE TABLE feedback (id INTEGER PRIMARY KEY, day TEXT NOT NULL, platform TEXT NOT NULL, topic_id TEXT NOT NULL,
+      verdict TEXT NOT NULL CHECK (verdict IN ('helpful', 'not-helpful')));
+      CREATE INDEX feedback_topic ON feedback (topic_id);
+      CREATE TABLE question_counts (day TEXT NOT NULL, platform TEXT NOT NULL, kind TEXT NOT NULL, topic_id TEXT NOT NULL DEFAULT '',
+        count INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (day, platform, kind, topic_id));
+      CREATE TABLE area_preferences (user_key TEXT PRIMARY KEY, area TEXT NOT NULL CHECK (area IN ('derby-city', 'derbyshire')), updated_day TEXT NOT NULL);
+      CREATE TABLE unanswered (id INTEGER PRIMARY KEY, day TEXT NOT NULL, platform TEXT NOT NULL, kind TEXT NOT NULL, redacted_text TEXT NOT NULL, expires_day TEXT NOT NULL);
+      INSERT INTO feedback (day, platform, topic_id, verdict) VALUES ('2026-01-01', 'teams', 'grooming', 'not-helpful');
+      PRAGMA user_version = 1;`);
+    old.close();
+    const store = new SqliteRecordStore(file);
+    await store.recordFeedbackOnce(
+      { userKey: 'u', answerRef: 'ref00001', topicId: 'grooming', verdict: 'helpful', risk: 'none' },
+      'teams',
+      '2026-11-24',
+    );
+    assert.deepEqual((await store.report()).feedbackByTopic, [{ topicId: 'grooming', helpful: 1, notHelpful: 1 }]);
+    await store.close();
+  });
+
   it('logs a locked database and carries on, so the user still gets an answer', async () => {
     const { logger, lines } = captureLogs();
     const store = new SqliteRecordStore(file, { busyTimeoutMs: 50 });

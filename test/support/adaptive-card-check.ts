@@ -39,3 +39,47 @@ export function cardTexts(card: unknown): string[] {
   walk((card as { body?: unknown }).body);
   return texts;
 }
+
+/**
+ * What Teams shows before anything is expanded: every TextBlock and button title in the card's
+ * body, but not what waits inside an Action.ShowCard ("More") or in an element hidden with
+ * isVisible false. Markdown link targets (tel:, mailto:) are not shown, so they are not counted.
+ */
+export function visibleTexts(card: unknown): string[] {
+  const texts: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const element = node as Record<string, unknown>;
+      if (element.isVisible === false) return;
+      if (element.type === 'Action.ShowCard') {
+        if (typeof element.title === 'string') texts.push(element.title);
+        return;
+      }
+      for (const [key, value] of Object.entries(element)) {
+        if ((key === 'text' || key === 'title') && typeof value === 'string') texts.push(value.replace(/\]\([^)]*\)/g, ']'));
+        else if (key !== 'data') walk(value);
+      }
+    }
+  };
+  walk((card as { body?: unknown }).body);
+  return texts;
+}
+
+/** Words a reader sees: runs of letters or digits, markdown and escapes aside. */
+export function visibleWords(card: unknown): number {
+  return (
+    visibleTexts(card)
+      .join(' ')
+      .match(/[A-Za-z0-9][A-Za-z0-9'’]*/g)?.length ?? 0
+  );
+}
+
+/** How often "999" appears in what is shown before anything is expanded. */
+export function visible999(card: unknown): number {
+  return (
+    visibleTexts(card)
+      .join(' ')
+      .match(/\b999\b/g)?.length ?? 0
+  );
+}

@@ -18,3 +18,19 @@ export function failingEngine(): Engine {
     },
   };
 }
+
+/**
+ * The real engine, except that the question given is put in the possible band ("Is a child in
+ * danger right now?"), as the learned risk model would for a message it is unsure of. The band
+ * itself is the risk model's to decide and is tested there; this tests what the cards do with it.
+ */
+export function engineWithPossibleRisk(question: string): Engine {
+  const engine = realEngine();
+  return {
+    ...engine,
+    answer(text, context) {
+      const answer = engine.answer(text, context);
+      return text === question ? { ...answer, risk: 'possible', riskReason: 'These words weighed most: "tonight".' } : answer;
+    },
+  };
+}

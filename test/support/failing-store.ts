@@ -13,6 +13,15 @@ export class FailingStore implements RecordStore {
   recordFeedback(): Promise<void> {
     return this.fail('recordFeedback');
   }
+  recordFeedbackOnce(): Promise<boolean> {
+    return this.fail('recordFeedbackOnce');
+  }
+  recordPossibleRisk(): Promise<void> {
+    return this.fail('recordPossibleRisk');
+  }
+  recordDangerConfirmed(): Promise<void> {
+    return this.fail('recordDangerConfirmed');
+  }
   recordQuestion(): Promise<void> {
     return this.fail('recordQuestion');
   }

@@ -63,7 +63,7 @@ describe('side calls never cost the answer', () => {
     const replies = await connector.waitForMessages(sends.length);
     const texts = replies.map(visibleText);
     assert.match(texts[0]!, /999/);
-    assert.match(texts[1]!, /Thank you for your feedback/);
+    assert.match(texts[1]!, /Thanks for your feedback/);
     assert.match(texts[2]!, /you work in Derby City/);
     // The area could not be read back, so the bot asks again: no area, not an error.
     assert.match(texts[3]!, /Which area do you work in/);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import type { ConversationRecords } from '../../src/conversation/conversation-records.js';
-import { adaptiveCardProblems, cardTexts } from '../support/adaptive-card-check.js';
+import { adaptiveCardProblems, cardTexts, visibleTexts } from '../support/adaptive-card-check.js';
 import { FakeBotConnector } from '../support/fake-bot-connector.js';
+import { accountWithDangerAtTheEnd } from '../support/long-account.js';
 import { botInstalled, teamsMessage } from '../support/teams-activities.js';
 import { postJson, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -25,6 +26,9 @@ describe('Teams endpoint /api/messages (loopback Bot Connector)', () => {
   let bot: TestApp;
   const records = {
     feedback: sinon.spy(),
+    feedbackOnce: sinon.stub().returns(true),
+    possibleRisk: sinon.spy(),
+    dangerConfirmed: sinon.spy(),
     question: sinon.spy(),
     getArea: sinon.stub().returns(undefined),
     setArea: sinon.spy(),
@@ -101,6 +105,28 @@ describe('Teams endpoint /api/messages (loopback Bot Connector)', () => {
     assert.equal((card.body as Array<{ style?: string }>)[0]!.style, 'attention');
   });
 
+  it('leads with 999 when the danger is in the last sentence of a 2,000-character account', async () => {
+    assert.ok(accountWithDangerAtTheEnd.length >= 2000);
+    const [reply] = await send(teamsMessage({ serviceUrl, text: accountWithDangerAtTheEnd }));
+    const card = cardOf(reply!.activity);
+    assert.deepEqual(adaptiveCardProblems(card), []);
+    assert.equal(visibleTexts(card)[0], 'Call 999 now');
+    assert.equal((card.body as Array<{ style?: string }>)[0]!.style, 'attention');
+  });
+
+  it('answers a question that names a child without repeating the name, in a private chat too', async () => {
+    for (const text of [
+      'Kayleigh Morrison (DOB 03/04/2011, DE22 3XX) has been sending nudes to a boy in year 11',
+      'Re: Jayden Clarke, 14: a man he met on Roblox is outside his house now and Jayden Clarke is scared',
+    ]) {
+      connector.reset();
+      const [reply] = await send(teamsMessage({ serviceUrl, text }));
+      const json = JSON.stringify(reply!.activity);
+      assert.doesNotMatch(json, /Kayleigh|Morrison|Jayden|Clarke|DE22|03\/04\/2011/);
+      assert.notEqual(cardOf(reply!.activity).body, undefined);
+    }
+  });
+
   it('in a channel, does not repeat personal details, answers the general question and offers a private chat', async () => {
     const text = 'a year 8 girl called Jessamyn, mobile 07700 900123, has been sending nudes';
     const [reply] = await send(teamsMessage({ serviceUrl, conversation: 'channel', mention: true, text }));
@@ -149,7 +175,7 @@ describe('Teams endpoint /api/messages (loopback Bot Connector)', () => {
       teamsMessage({ serviceUrl, value: { sa: 1, action: 'feedback', topicId: 'report-remove', verdict: 'not-helpful' } }),
     );
     assert.ok(records.feedback.calledOnceWith('report-remove', 'not-helpful', 'teams'));
-    assert.match(visibleText(cardOf(reply!.activity)), /Thank you for your feedback/);
+    assert.match(visibleText(cardOf(reply!.activity)), /Thanks for your feedback/);
   });
 
   it('answers a tampered or unknown button payload politely', async () => {

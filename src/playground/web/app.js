@@ -34,6 +34,20 @@
   let hostConfig = null;
   let lastSlackMessage = null;
 
+  const limitNote = document.getElementById('question-limit');
+  const limitText = limitNote.textContent;
+  const maxCharacters = Number(input.getAttribute('maxlength'));
+
+  /** Says the limit, and how close a long account is to it, so nothing is cut off without a word. */
+  function showLimit() {
+    const used = input.value.length;
+    limitNote.classList.toggle('near', used > maxCharacters * 0.9);
+    limitNote.textContent =
+      used > maxCharacters * 0.9
+        ? `${used.toLocaleString('en-GB')} of ${maxCharacters.toLocaleString('en-GB')} characters: the bot reads up to ${maxCharacters.toLocaleString('en-GB')}.`
+        : limitText;
+  }
+
   function scrollToEnd() {
     transcript.scrollTop = transcript.scrollHeight;
   }
@@ -169,7 +183,14 @@
 
   // Slack mrkdwn: *bold*, _italic_, and &amp; &lt; &gt; escapes. Built as DOM nodes, never HTML.
   function mrkdwn(text) {
-    const emoji = { ':rotating_light:': '\u{1F6A8}', ':lock:': '\u{1F512}', ':no_entry:': '\u26D4', ':white_large_square:': '\u2B1C' };
+    const emoji = {
+      ':rotating_light:': '\u{1F6A8}',
+      ':lock:': '\u{1F512}',
+      ':no_entry:': '\u26D4',
+      ':white_large_square:': '\u2B1C',
+      ':warning:': '\u26A0\uFE0F',
+      ':telephone_receiver:': '\u{1F4DE}',
+    };
     const decoded = text
       .replace(/:[a-z_]+:/g, (code) => emoji[code] ?? code)
       .replace(/&lt;/g, '<')
@@ -223,8 +244,17 @@
       const text = input.value.trim();
       if (!text) return;
       input.value = '';
+      showLimit();
       send({ text });
     });
+    // Enter sends, as in Teams; Shift+Enter starts a new line in a long account.
+    input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    input.addEventListener('input', showLimit);
     slackSwitch.addEventListener('change', () => {
       slackPanel.hidden = !slackSwitch.checked;
       renderSlackView();

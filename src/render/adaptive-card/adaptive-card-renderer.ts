@@ -6,22 +6,22 @@ import { cardActions } from '../../conversation/card-action.js';
 import type { Reply } from '../../conversation/reply.js';
 import type { ContactView } from '../../engine/index.js';
 import type { ContactGroup } from '../../knowledge/pack-types.js';
-import { citationText, contactTitle, emergencyBanner, procedureKindLabel } from '../labels.js';
+import { type AnswerLayout, answerLayout, callNowText } from '../answer-layout.js';
+import {
+  citationText,
+  contactHours,
+  contactTitle,
+  headings,
+  matchedOnText,
+  possibleDangerQuestion,
+  procedureKindLabel,
+} from '../labels.js';
 import { emailLink, escapeCardText as esc, phoneLink } from './card-text.js';
 import { addLeadElement } from './lead-cards.js';
 
 export const defaultCardsDirectory = resolve(fileURLToPath(new URL('../../../cards', import.meta.url)));
 
-export type CardTemplateName =
-  | 'answer'
-  | 'emergency'
-  | 'clarify'
-  | 'fallback'
-  | 'welcome'
-  | 'notice'
-  | 'attachment-warning'
-  | 'contacts'
-  | 'triage';
+export type CardTemplateName = 'answer' | 'emergency' | 'clarify' | 'fallback' | 'welcome' | 'notice' | 'attachment-warning' | 'triage';
 export const cardTemplateNames: CardTemplateName[] = [
   'answer',
   'emergency',
@@ -30,7 +30,6 @@ export const cardTemplateNames: CardTemplateName[] = [
   'welcome',
   'notice',
   'attachment-warning',
-  'contacts',
   'triage',
 ];
 
@@ -55,8 +54,10 @@ const contactGroupHeadings: Record<ContactGroup, string> = {
 
 /**
  * Renders replies as Adaptive Cards (schema 1.5, as Teams renders it) from the JSON templates in
- * cards/, bound with adaptivecards-templating. All text from the knowledge pack is escaped before
- * binding; no user text is ever put in a card.
+ * cards/, bound with adaptivecards-templating, in the layout every renderer shares (answer-layout.ts):
+ * the line that answers the question, at most three steps and the one number to ring now, with
+ * everything else behind "More" (an Action.ShowCard). All text from the knowledge pack is escaped
+ * before binding; no user text is ever put in a card.
  */
 export class AdaptiveCardRenderer {
   private readonly templates = new Map<CardTemplateName, ACData.Template>();
@@ -80,40 +81,35 @@ export class AdaptiveCardRenderer {
 
   private viewModel(reply: Reply, options: CardRenderOptions): Record<string, unknown> {
     const { answer } = reply;
+    const layout = answerLayout(answer);
     const topicId = answer.topicId ?? '';
+    const risk = answer.emergency ? 'emergency' : answer.risk === 'possible' ? 'possible' : undefined;
+    const notice = reply.card === 'notice' ? reply.notice : undefined;
     return {
       speak: shortText(reply),
-      emergencyHeadline: 'Call 999 now',
-      emergencyText: emergencyBanner.replace(/^CALL 999 NOW /, 'Call the Police on 999 '),
-      notices: answer.notices.map((text) => ({ text: esc(`Note: ${text}`) })),
+      asksAboutDanger: layout.asksAboutDanger,
+      dangerQuestion: possibleDangerQuestion,
+      yesNowData: cardActions.dangerNow(answer.topicId ?? undefined, reply.ref),
+      riskReasonText: answer.riskReason ? esc(`Why: ${answer.riskReason}`) : '',
       hasPrivacyWarning: reply.privacyWarning,
       privacyTitle: 'This is a shared space',
       privacyText: esc(
         "Please don't post a child's name or other personal details here. I have not repeated anything from your message. For guidance about a particular child, continue in a private chat with me.",
       ),
       privateChatUrl: reply.privacyWarning ? (options.privateChatUrl ?? '') : '',
-      title: esc(answer.title),
-      summary: esc(answer.summary),
-      actions: answer.actions.map((text, index) => ({ number: index + 1, text: esc(text) })),
-      details: answer.details.map((text) => ({ text: esc(text) })),
-      procedures: answer.procedures.map((procedure) => ({
-        name: esc(procedure.name),
-        label: procedureKindLabel(procedure),
-        appliesWhen: esc(procedure.appliesWhen),
-      })),
-      contacts: answer.contacts.map(contactView),
-      contactGroups: groupContacts(answer.contacts),
-      routes: answer.reportingRoutes.map((route) => ({ name: esc(route.name), useFor: esc(route.useFor) })),
-      resources: answer.resources.map((resource) => ({ name: esc(resource.name), about: esc(resource.about) })),
-      followUps: answer.followUps.map((link) => ({ title: buttonTitle(link.title), data: cardActions.topic(link.id) })),
+      title: esc(notice?.title ?? answer.title),
+      directAnswer: esc(notice?.text ?? layout.directAnswer ?? ''),
+      stepsText: numberedList(layout.firstSteps, 1),
+      callNowText: layout.callNow ? callNowText(layout.callNow, phoneLink, esc) : '',
       alternatives: answer.alternatives.map((link) => ({ title: buttonTitle(link.title), data: cardActions.topic(link.id) })),
+      moreBlocks: moreBlocks(reply, layout).map((text) => ({ text })),
+      followUps: answer.followUps.map((link) => ({ title: buttonTitle(link.title), data: cardActions.topic(link.id) })),
       showFeedback: reply.showFeedback && topicId !== '',
-      helpfulData: cardActions.feedback(topicId || 'none', 'helpful'),
-      notHelpfulData: cardActions.feedback(topicId || 'none', 'not-helpful'),
-      attachmentTitle: "I haven't opened your file or image",
-      attachmentText: esc(
-        'I never open, download or forward files or images. If it shows a child, do not view, copy, print, share, store or save it, and do not ask a child to send it: doing so could constitute an offence. Here is what the procedure says to do instead.',
-      ),
+      helpfulData: cardActions.feedback(topicId || 'none', 'helpful', reply.ref, risk),
+      notHelpfulData: cardActions.feedback(topicId || 'none', 'not-helpful', reply.ref, risk),
+      offerTriage: answer.declined !== undefined,
+      offerHelp: answer.declined === 'off-topic',
+      helpData: cardActions.help(),
       askArea: Boolean(reply.askArea),
       areaText: reply.currentArea
         ? `You work in ${reply.currentArea === 'derby-city' ? 'Derby City' : 'Derbyshire'}: its consultation line is shown first. Change it here.`
@@ -129,28 +125,117 @@ export class AdaptiveCardRenderer {
   }
 }
 
+/**
+ * Everything behind "More", as markdown sections (one TextBlock each, so the card stays small):
+ * the summary, the later steps, key points, procedures, every contact, where to report, resources,
+ * why this answer. Related questions, the area choice and the source follow as their own elements.
+ */
+function moreBlocks(reply: Reply, layout: AnswerLayout): string[] {
+  const { answer } = reply;
+  const blocks: string[] = [];
+  const section = (heading: string, body: string) => (body ? blocks.push(`**${heading}**\n\n${body}`) : 0);
+  if (reply.card === 'welcome') section('How to use me', bulletList(answer.actions));
+  if (answer.emergency && answer.directAnswer) blocks.push(esc(answer.directAnswer));
+  if (answer.summary && answer.summary !== layout.directAnswer && reply.card !== 'notice') blocks.push(esc(answer.summary));
+  section(headings.laterSteps, numberedList(layout.laterSteps, layout.firstSteps.length + 1));
+  section(headings.details, bulletList(answer.details));
+  section(
+    headings.procedures,
+    bulletList(answer.procedures.map((procedure) => `${procedure.name} (${procedureKindLabel(procedure)}): ${procedure.appliesWhen}`)),
+  );
+  if (reply.card === 'answer' && answer.topicId === 'who-to-call') {
+    for (const group of ['emergency', 'advice', 'helpline', 'police'] as ContactGroup[]) {
+      section(contactGroupHeadings[group], contactList(answer.contacts.filter((contact) => contact.group === group)));
+    }
+  } else {
+    section(headings.contacts, contactList(answer.contacts));
+  }
+  section(headings.reportingRoutes, bulletList(answer.reportingRoutes.map((route) => `${route.name}: ${route.useFor}`)));
+  section(headings.resources, bulletList(answer.resources.map((resource) => `${resource.name}: ${resource.about}`)));
+  for (const note of answer.notices) blocks.push(esc(`Note: ${note}`));
+  if (answer.matchedOn) blocks.push(esc(matchedOnText(answer.matchedOn)));
+  if (answer.followUps.length > 0) blocks.push(`**${headings.followUps}**`);
+  return blocks;
+}
+
+/** Items escaped one by one, then listed: nothing in an item can start a list or a heading of its own. */
+function numberedList(items: readonly string[], from: number): string {
+  return items.map((item, index) => `${index + from}. ${esc(item)}`).join('\n');
+}
+
+function bulletList(items: readonly string[]): string {
+  return items.map((item) => `- ${esc(item)}`).join('\n');
+}
+
+/** Each contact on one line: name, number and email as links, hours with whether open now, and who it is for. */
+function contactList(contacts: readonly ContactView[]): string {
+  return contacts
+    .map((contact) => {
+      const reach = [
+        contact.phone ? phoneLink(contact.phone) : '',
+        contact.email ? emailLink(contact.email) : '',
+        esc(contactHours(contact)),
+      ]
+        .filter(Boolean)
+        .join(' · ');
+      return `- **${esc(contactTitle(contact))}**${reach ? `: ${reach}` : ''}. ${esc(contact.for)}`;
+    })
+    .join('\n');
+}
+
 function triageViewModel(reply: Reply): Record<string, unknown> {
   const view = reply.triage;
-  if (!view) return { emergencyFirst: false, isSummary: false, chosen: [], choices: [], hasBack: false };
+  if (!view) return { emergencyFirst: false, isSummary: false, choices: [], hasBack: false };
+  const summary = view.step === 'summary' ? reply.answer : undefined;
+  const layout = summary ? answerLayout(summary) : undefined;
   return {
     emergencyFirst: view.emergencyFirst,
-    isSummary: view.step === 'summary',
-    progress: view.step === 'summary' ? 'Summary of what to do' : `Step ${view.stepNumber} of 4`,
+    isSummary: summary !== undefined,
+    triageTitle: summary ? esc(summary.title) : 'I have a concern',
+    progress: summary ? 'Summary of what to do' : `Step ${view.stepNumber} of 4`,
+    chosenText: view.chosen.map((text) => esc(text)).join('\n\n'),
     question: esc(view.question),
-    chosen: view.chosen.map((text) => ({ text: esc(text) })),
     choices: view.choices.map((choice) => ({
       title: buttonTitle(choice.label),
       data: cardActions.triage(choice.state),
       style: choice.emphasis === 'danger' ? 'destructive' : 'default',
     })),
+    checklistText: layout ? layout.firstSteps.map((step) => `☐ ${esc(step)}`).join('\n\n') : '',
+    ...(summary && layout
+      ? {
+          callNowText: layout.callNow ? callNowText(layout.callNow, phoneLink, esc) : '',
+          moreBlocks: triageMore(view, summary, layout).map((text) => ({ text })),
+        }
+      : {}),
     hasBack: view.back !== undefined,
     backData: cardActions.triage(view.back ?? {}),
     restartData: cardActions.triage(view.restart),
   };
 }
 
+/** Behind "More" on the summary: the answers given, every step, procedures, contacts, routes, and the whole summary as plain lines to copy into a record. */
+function triageMore(view: NonNullable<Reply['triage']>, summary: Reply['answer'], layout: AnswerLayout): string[] {
+  const blocks: string[] = [];
+  const section = (heading: string, body: string) => (body ? blocks.push(`**${heading}**\n\n${body}`) : 0);
+  section('Your answers', bulletList(view.chosen));
+  section(headings.laterSteps, layout.laterSteps.map((step) => `☐ ${esc(step)}`).join('\n\n'));
+  section(headings.procedures, bulletList(summary.procedures.map((procedure) => procedure.name)));
+  section(headings.contacts, contactList(summary.contacts));
+  section(headings.reportingRoutes, bulletList(summary.reportingRoutes.map((route) => `${route.name}: ${route.useFor}`)));
+  const record = [
+    'I have a concern: summary of what to do',
+    ...view.chosen,
+    ...summary.actions.map((action, index) => `${index + 1}. ${action}`),
+    `Procedures: ${summary.procedures.map((procedure) => procedure.name).join('; ')}`,
+    citationText(summary.source),
+  ];
+  section('For your record (copy and paste)', record.map((line) => esc(line)).join('\n\n'));
+  return blocks;
+}
+
 export function chooseTemplate(reply: Reply): CardTemplateName {
-  if (reply.card !== 'answer') return reply.card;
+  // Teams shows "More" in the card itself; a "more" reply (Slack's button) is drawn as the answer it belongs to.
+  if (reply.card !== 'answer' && reply.card !== 'more') return reply.card;
   switch (reply.answer.kind) {
     case 'emergency':
       return 'emergency';
@@ -161,30 +246,8 @@ export function chooseTemplate(reply: Reply): CardTemplateName {
     case 'help':
       return 'welcome';
     case 'answer':
-      return reply.answer.topicId === 'who-to-call' ? 'contacts' : 'answer';
+      return 'answer';
   }
-}
-
-function contactView(contact: ContactView): Record<string, string> {
-  const reach = [contact.phone ? phoneLink(contact.phone) : '', contact.email ? emailLink(contact.email) : ''].filter(Boolean).join(' · ');
-  return {
-    name: esc(contactTitle(contact)),
-    reach,
-    hours: contact.hoursAsPublished ? esc(`Hours: ${contact.hoursAsPublished}`) : '',
-    status: contact.status ? esc(contact.status.text) : '',
-    statusColor: contact.status?.open ? 'Good' : 'Attention',
-    audience: esc(contact.for),
-  };
-}
-
-function groupContacts(contacts: readonly ContactView[]): Array<{ heading: string; contacts: Record<string, string>[] }> {
-  const order: ContactGroup[] = ['emergency', 'advice', 'helpline', 'police'];
-  return order
-    .map((group) => ({
-      heading: contactGroupHeadings[group],
-      contacts: contacts.filter((contact) => contact.group === group).map(contactView),
-    }))
-    .filter((group) => group.contacts.length > 0);
 }
 
 /** Button titles stay short enough for every client; the full title is on the next card. */

@@ -3,7 +3,16 @@ import { type CardAction, cardActions } from '../../conversation/card-action.js'
 import type { Reply } from '../../conversation/reply.js';
 import type { Answer, TriageView } from '../../engine/index.js';
 import type { Contact, ContactGroup } from '../../knowledge/pack-types.js';
-import { citationText, contactReach, contactTitle, headings, procedureKindLabel } from '../labels.js';
+import { answerLayout, callNowText } from '../answer-layout.js';
+import {
+  citationText,
+  contactReach,
+  contactTitle,
+  headings,
+  matchedOnText,
+  possibleDangerQuestion,
+  procedureKindLabel,
+} from '../labels.js';
 import { renderPlainText } from '../plain-text.js';
 import { leadBlocks } from './lead-blocks.js';
 import { escapeMrkdwn as esc } from './mrkdwn.js';
@@ -45,11 +54,22 @@ const contactGroupHeadings: Record<ContactGroup, string> = {
  */
 export function renderBlockKit(reply: Reply, options: SlackRenderOptions = {}): SlackMessage {
   if (reply.card === 'triage' && reply.triage) return renderTriage(reply, reply.triage);
+  if (reply.card === 'more') return renderMore(reply);
   const { answer } = reply;
+  const layout = answerLayout(answer);
   const blocks: KnownBlock[] = [];
 
-  if (answer.emergency)
+  if (answer.emergency) {
     blocks.push(section(':rotating_light: *Call 999 now* if a child is at immediate risk of harm. Ask for the Police.'));
+    if (answer.riskReason) blocks.push(context(esc(`Why: ${answer.riskReason}`)));
+  }
+  if (layout.asksAboutDanger) {
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `:warning: *${possibleDangerQuestion}*` },
+      accessory: button('danger_now', 'Yes, now', cardActions.dangerNow(answer.topicId ?? undefined, reply.ref), 'danger'),
+    });
+  }
   if (reply.card === 'attachment-warning') {
     blocks.push(
       section(
@@ -59,14 +79,71 @@ export function renderBlockKit(reply: Reply, options: SlackRenderOptions = {}): 
       ),
     );
   }
+  const notice = reply.card === 'notice' ? reply.notice : undefined;
+  blocks.push(header(notice?.title ?? answer.title));
   if (reply.privacyWarning) blocks.push(...privacyBlocks(options.directMessageUrl));
-  for (const notice of answer.notices) blocks.push(context(`Note: ${esc(notice)}`));
-
-  blocks.push(header(answer.title));
-  if (answer.summary) blocks.push(...sections(esc(answer.summary)));
-  if (answer.actions.length > 0) {
+  const lead = notice?.text ?? layout.directAnswer;
+  if (lead) blocks.push(section(`*${esc(lead)}*`));
+  if (layout.firstSteps.length > 0) {
     const label = reply.card === 'welcome' ? 'How to use me' : headings.actions;
-    blocks.push(...sections(`*${label}*\n${answer.actions.map((action, index) => `${index + 1}. ${esc(action)}`).join('\n')}`));
+    blocks.push(...sections(`*${label}*\n${layout.firstSteps.map((step, index) => `${index + 1}. ${esc(step)}`).join('\n')}`));
+  }
+  if (layout.callNow) blocks.push(section(`:telephone_receiver: ${callNowText(layout.callNow, (phone) => `*${esc(phone)}*`, esc)}`));
+  if (answer.alternatives.length > 0) {
+    blocks.push(
+      section(`*${headings.alternatives}*`),
+      buttons(
+        'alternative',
+        answer.alternatives.map((link) => [link.title, cardActions.topic(link.id)]),
+      ),
+    );
+  }
+  if (reply.card === 'welcome') {
+    blocks.push(
+      buttons('start', [['I have a concern', cardActions.triage({})]]),
+      section(
+        reply.currentArea
+          ? `*You work in ${reply.currentArea === 'derby-city' ? 'Derby City' : 'Derbyshire'}*: its consultation line is shown first. Change it here.`
+          : "*Which area do you work in?* I'll show your consultation line first.",
+      ),
+      areaButtons(),
+    );
+  }
+  const controls: ButtonItem[] = [];
+  if (answer.declined) controls.push(['I have a concern', cardActions.triage({})]);
+  if (answer.declined === 'off-topic') controls.push(['What I can help with', cardActions.help()]);
+  if (answer.topicId && reply.card !== 'notice') controls.push(['More', cardActions.more(answer.topicId)]);
+  const risk = answer.emergency ? 'emergency' : answer.risk === 'possible' ? 'possible' : undefined;
+  if (reply.showFeedback && answer.topicId) {
+    controls.push(
+      ['Helpful', cardActions.feedback(answer.topicId, 'helpful', reply.ref, risk)],
+      ['Not helpful', cardActions.feedback(answer.topicId, 'not-helpful', reply.ref, risk)],
+    );
+  }
+  if (controls.length > 0) blocks.push(buttons('controls', controls));
+  // "Ask a safeguarding lead" beside "More"; on an emergency it comes after 999, which stays first.
+  blocks.push(...leadBlocks(reply.lead));
+  // Replies with no topic have nothing behind "More": their contacts come in the message itself.
+  if (!answer.topicId && reply.card !== 'notice') blocks.push(...contactBlocks(answer, reply));
+  if (reply.askArea && reply.card !== 'welcome')
+    blocks.push(section("*Which area do you work in?* I'll show your consultation line first."), areaButtons());
+  blocks.push({ type: 'divider' }, context(`*${esc(answer.safetyLine)}*`));
+
+  return { text: fallbackText(reply), blocks: fitWithinLimit(blocks) };
+}
+
+/** Slack's "More": everything else about the topic, as a message of its own, ending with the source. */
+function renderMore(reply: Reply): SlackMessage {
+  const { answer } = reply;
+  const layout = answerLayout(answer);
+  const blocks: KnownBlock[] = [header(`More: ${answer.title}`)];
+  if (answer.emergency && answer.directAnswer) blocks.push(...sections(esc(answer.directAnswer)));
+  if (answer.summary) blocks.push(...sections(esc(answer.summary)));
+  if (layout.laterSteps.length > 0) {
+    const from = layout.firstSteps.length + 1;
+    blocks.push(
+      ...sections(`*${headings.laterSteps}*\n${layout.laterSteps.map((step, index) => `${index + from}. ${esc(step)}`).join('\n')}`),
+    );
   }
   if (answer.details.length > 0) blocks.push(...sections(`*${headings.details}*\n${bullets(answer.details.map(esc))}`));
   if (answer.procedures.length > 0) {
@@ -91,15 +168,6 @@ export function renderBlockKit(reply: Reply, options: SlackRenderOptions = {}): 
       ),
     );
   }
-  if (answer.alternatives.length > 0) {
-    blocks.push(
-      section(`*${headings.alternatives}*`),
-      buttons(
-        'alternative',
-        answer.alternatives.map((link) => [link.title, cardActions.topic(link.id)]),
-      ),
-    );
-  }
   if (answer.followUps.length > 0) {
     blocks.push(
       section(`*${headings.followUps}*`),
@@ -109,30 +177,9 @@ export function renderBlockKit(reply: Reply, options: SlackRenderOptions = {}): 
       ),
     );
   }
-  if (reply.card === 'welcome') {
-    blocks.push(
-      buttons('start', [['I have a concern', cardActions.triage({})]]),
-      section(
-        reply.currentArea
-          ? `*You work in ${reply.currentArea === 'derby-city' ? 'Derby City' : 'Derbyshire'}*: its consultation line is shown first. Change it here.`
-          : "*Which area do you work in?* I'll show your consultation line first.",
-      ),
-      areaButtons(),
-    );
-  } else if (reply.askArea) {
-    blocks.push(section("*Which area do you work in?* I'll show your consultation line first."), areaButtons());
-  }
-  if (reply.showFeedback && answer.topicId) {
-    blocks.push(
-      buttons('feedback', [
-        ['Helpful', cardActions.feedback(answer.topicId, 'helpful')],
-        ['Not helpful', cardActions.feedback(answer.topicId, 'not-helpful')],
-      ]),
-    );
-  }
-  blocks.push(...leadBlocks(reply.lead));
+  for (const note of answer.notices) blocks.push(context(`Note: ${esc(note)}`));
+  if (answer.matchedOn) blocks.push(context(esc(matchedOnText(answer.matchedOn))));
   blocks.push({ type: 'divider' }, context(`*${esc(answer.safetyLine)}*`, esc(citationText(answer.source))));
-
   return { text: fallbackText(reply), blocks: fitWithinLimit(blocks) };
 }
 
@@ -259,7 +306,7 @@ function contactBlocks(answer: Answer, reply: Reply): KnownBlock[] {
     const reach = contactReach(contact);
     return `*${esc(contactTitle(contact))}*${reach ? `\n${esc(reach)}` : ''}\n_${esc(contact.for)}_`;
   };
-  const grouped = reply.card === 'answer' && answer.topicId === 'who-to-call';
+  const grouped = (reply.card === 'answer' || reply.card === 'more') && answer.topicId === 'who-to-call';
   if (!grouped) return sections(`*${headings.contacts}*\n${answer.contacts.map(line).join('\n\n')}`);
   const order: ContactGroup[] = ['emergency', 'advice', 'helpline', 'police'];
   return order.flatMap((group) => {
@@ -320,6 +367,16 @@ function buttons(kind: string, items: ButtonItem[]): ActionsBlock {
         ...(style ? { style } : {}),
       };
     }),
+  };
+}
+
+function button(actionId: string, title: string, action: CardAction, style?: 'danger'): Button {
+  return {
+    type: 'button',
+    action_id: `sa_${actionId}`,
+    text: { type: 'plain_text', text: truncate(title, blockKitLimits.buttonText), emoji: true },
+    value: JSON.stringify(action),
+    ...(style ? { style } : {}),
   };
 }
 
