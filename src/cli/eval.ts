@@ -18,6 +18,8 @@ interface EvalCase {
   kind: CaseKind;
   any?: string[];
   all?: string[];
+  /** For an answer: the topic ids any of which is a right answer (blind rounds are written this way). */
+  topics?: string[];
   file: string;
   line: number;
 }
@@ -75,6 +77,8 @@ function judge(evalCase: EvalCase, answer: Answer): Outcome {
     case 'answer':
       if (answer.kind !== 'answer')
         return outcome(false, `expected answer, got ${answer.kind} (${answer.topicId ?? answer.alternatives.map((a) => a.id).join('|')})`);
+      if (evalCase.topics && !evalCase.topics.includes(answer.topicId ?? ''))
+        return outcome(false, `answered with ${answer.topicId} (${answer.score}), not one of ${evalCase.topics.join(', ')}`);
       return expected.ok
         ? outcome(true, '')
         : outcome(false, `answered with ${answer.topicId} (${answer.score}) which lacks ${expected.missing.join(', ')}`);
