@@ -13,7 +13,8 @@ import autocannon from 'autocannon';
  * Connector (bench/fake-connector.ts) in a process of its own; autocannon drives the same
  * questions at both, in alternating rounds. Figures, not assertions: they depend on the machine.
  *
- * BENCH_SECONDS (10), BENCH_CONNECTIONS (10) and BENCH_ROUNDS (2) change the run.
+ * BENCH_SECONDS (10), BENCH_CONNECTIONS (10) and BENCH_ROUNDS (2) change the run; BENCH_PROFILE=<folder>
+ * keeps the bot's CPU profile.
  */
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -174,7 +175,13 @@ async function main(): Promise<void> {
       },
       {
         name: 'Safeguarding Assistant (dist/main.js, local mode)',
-        command: [process.execPath, '--disable-warning=DEP0111', join('dist', 'main.js')],
+        // BENCH_PROFILE=<folder> writes the bot's CPU profile there when it stops, to see where its time goes.
+        command: [
+          process.execPath,
+          '--disable-warning=DEP0111',
+          ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+          join('dist', 'main.js'),
+        ],
         env: { HOST: '127.0.0.1', PLAYGROUND: 'off', DATA_DIR: dataDirectory, LOG_LEVEL: 'info', NODE_ENV: 'production' },
       },
     ];
