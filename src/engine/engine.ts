@@ -144,11 +144,11 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
   const readForMatching = (text: string): AccountSentence[] =>
     accounts.read(text, (sentence) => riskDetector.withoutNegatedUrgency(speller.correctAll(tokenise(sentence))));
 
-  /** The reply once the risk band is known not to be an emergency: a topic, "did you mean", help or "I don't know". */
   /** "I don't know" of the right kind: a concern the bot could not match, or a question outside its subject. */
   const unmatched = (choices: ScoredTopicLink[], concern: boolean, context: AnswerContext): Answer =>
     builder.fallback(choices, context, concern ? 'unmatched-concern' : 'off-topic');
 
+  /** The reply once the risk band is known not to be an emergency: a topic, "did you mean", help or "I don't know". */
   const decide = (forMatching: readonly string[], ranked: TopicMatch[], concern: boolean, context: AnswerContext): Answer => {
     const best = ranked[0];
 

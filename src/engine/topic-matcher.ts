@@ -64,6 +64,28 @@ interface Closest {
   question?: { index: number; similarity: number };
 }
 
+interface CompiledTerm {
+  weight: number;
+  rarity: number;
+  /** The topics that use the term, and how strongly (its best field's weight) in each. */
+  topics: Int32Array;
+  fieldWeights: Float64Array;
+}
+
+interface MatcherScratch {
+  evidence: Float64Array;
+  unigramEvidence: Float64Array;
+  shared: Int32Array;
+  strong: Int32Array;
+  sharedJargon: Int32Array;
+  /** Which topics this question touched, so only they are read and reset. */
+  seen: Uint8Array;
+  touched: number[];
+  sharedByPhrasing: Float64Array;
+  phrasingSeen: Uint8Array;
+  touchedPhrasings: number[];
+}
+
 interface IndexedPhrasing {
   topicIndex: number;
   text: string;
@@ -82,6 +104,10 @@ interface IndexedPhrasing {
  */
 export class TopicMatcher {
   private readonly postings = new Map<string, Map<number, number>>();
+  /** The postings as arrays, with each term's weights beside them: what rank() reads, many times a question. */
+  private readonly compiled = new Map<string, CompiledTerm>();
+  /** Working arrays for rank(), one slot per topic or phrasing, reused: rank() runs for every sentence of an account. */
+  private readonly scratch: MatcherScratch;
   /** How rare each term is across topics (inverse document frequency). */
   private readonly inverseFrequency = new Map<string, number>();
   /** How much each term counts in scores: its rarity, less for everyday English words. */
@@ -139,6 +165,27 @@ export class TopicMatcher {
       this.termWeight.set(term, rarity * (everyday ? everydayWordFactor : 1));
     }
     for (const phrasing of this.phrasings) phrasing.weight = this.sumWeights(phrasing.terms);
+    for (const [term, byTopic] of this.postings) {
+      this.compiled.set(term, {
+        weight: this.termWeight.get(term)!,
+        rarity: this.inverseFrequency.get(term)!,
+        topics: Int32Array.from(byTopic.keys()),
+        fieldWeights: Float64Array.from(byTopic.values()),
+      });
+    }
+    const topics = this.topics.length;
+    this.scratch = {
+      evidence: new Float64Array(topics),
+      unigramEvidence: new Float64Array(topics),
+      shared: new Int32Array(topics),
+      strong: new Int32Array(topics),
+      sharedJargon: new Int32Array(topics),
+      seen: new Uint8Array(topics),
+      touched: [],
+      sharedByPhrasing: new Float64Array(this.phrasings.length),
+      phrasingSeen: new Uint8Array(this.phrasings.length),
+      touchedPhrasings: [],
+    };
   }
 
   /**
@@ -154,27 +201,29 @@ export class TopicMatcher {
     let questionWeight = 0;
     for (const term of questionTerms) questionWeight += this.weightOf(term);
 
-    const evidence = new Map<number, number>();
-    const unigramEvidence = new Map<number, number>();
-    const shared = new Map<number, number>();
-    const strong = new Map<number, number>();
-    const sharedJargon = new Map<number, number>();
-    const increment = (counts: Map<number, number>, topicIndex: number) => counts.set(topicIndex, (counts.get(topicIndex) ?? 0) + 1);
+    const { evidence, unigramEvidence, shared, strong, sharedJargon, seen, touched } = this.scratch;
     const credit = (term: string, isUnigram: boolean) => {
-      const byTopic = this.postings.get(term);
-      const weight = this.termWeight.get(term);
-      const rarity = this.inverseFrequency.get(term) ?? 0;
-      if (!byTopic || weight === undefined) return;
-      for (const [topicIndex, fieldWeight] of byTopic) {
-        evidence.set(topicIndex, (evidence.get(topicIndex) ?? 0) + weight * fieldWeight);
-        if (!isUnigram) continue;
-        unigramEvidence.set(topicIndex, (unigramEvidence.get(topicIndex) ?? 0) + weight * fieldWeight);
-        if (rarity < tellingWordFrequency && !jargon.has(term)) continue;
-        if (fieldWeight > fieldWeights.actions) {
-          increment(shared, topicIndex);
-          if (jargon.has(term)) increment(sharedJargon, topicIndex);
+      const found = this.compiled.get(term);
+      if (!found) return;
+      const { weight, rarity, topics, fieldWeights: fields } = found;
+      const telling = rarity >= tellingWordFrequency || jargon.has(term);
+      const isJargon = jargon.has(term);
+      for (let index = 0; index < topics.length; index++) {
+        const topicIndex = topics[index]!;
+        const fieldWeight = fields[index]!;
+        if (!seen[topicIndex]) {
+          seen[topicIndex] = 1;
+          touched.push(topicIndex);
         }
-        if (fieldWeight >= fieldWeights.title) increment(strong, topicIndex);
+        evidence[topicIndex]! += weight * fieldWeight;
+        if (!isUnigram) continue;
+        unigramEvidence[topicIndex]! += weight * fieldWeight;
+        if (!telling) continue;
+        if (fieldWeight > fieldWeights.actions) {
+          shared[topicIndex]!++;
+          if (isJargon) sharedJargon[topicIndex]!++;
+        }
+        if (fieldWeight >= fieldWeights.title) strong[topicIndex]!++;
       }
     };
     for (const term of questionTerms) credit(term, true);
@@ -184,8 +233,8 @@ export class TopicMatcher {
 
     const closest = comparePhrasings ? this.closestPhrasings(questionTerms, questionWeight) : new Map<number, Closest>();
     const matches: TopicMatch[] = [];
-    for (const [topicIndex, topicEvidence] of evidence) {
-      const coverage = Math.min(1, (unigramEvidence.get(topicIndex) ?? 0) / questionWeight);
+    for (const topicIndex of touched) {
+      const coverage = Math.min(1, unigramEvidence[topicIndex]! / questionWeight);
       const near = closest.get(topicIndex);
       const phrasingSimilarity = near?.similarity ?? 0;
       const score = 0.5 * coverage + 0.5 * phrasingSimilarity;
@@ -194,17 +243,24 @@ export class TopicMatcher {
         topic: this.topics[topicIndex]!,
         coverage,
         phrasingSimilarity,
-        evidence: topicEvidence,
+        evidence: evidence[topicIndex]!,
         score,
-        sharedWords: shared.get(topicIndex) ?? 0,
-        titleOrKeywordWords: strong.get(topicIndex) ?? 0,
-        jargonWords: sharedJargon.get(topicIndex) ?? 0,
+        sharedWords: shared[topicIndex]!,
+        titleOrKeywordWords: strong[topicIndex]!,
+        jargonWords: sharedJargon[topicIndex]!,
         unrelatedWords,
       };
       if (near) match.closestPhrasing = this.phrasings[near.phrasing]!.text;
       if (near?.question) match.closestQuestion = near.question;
       matches.push(match);
+      evidence[topicIndex] = 0;
+      unigramEvidence[topicIndex] = 0;
+      shared[topicIndex] = 0;
+      strong[topicIndex] = 0;
+      sharedJargon[topicIndex] = 0;
+      seen[topicIndex] = 0;
     }
+    touched.length = 0;
     matches.sort((a, b) => b.score - a.score || b.evidence - a.evidence || a.topic.id.localeCompare(b.topic.id));
     return matches.slice(0, limit);
   }
@@ -290,15 +346,24 @@ export class TopicMatcher {
 
   /** For each topic, the similarity (Dice, weighted) of its phrasing closest to the question, and of its closest specific question. */
   private closestPhrasings(questionTerms: ReadonlySet<string>, questionWeight: number): Map<number, Closest> {
-    const sharedByPhrasing = new Map<number, number>();
+    const { sharedByPhrasing, phrasingSeen, touchedPhrasings } = this.scratch;
     for (const term of questionTerms) {
       const weight = this.termWeight.get(term);
       const list = this.phrasingPostings.get(term);
       if (weight === undefined || !list) continue;
-      for (const phrasingIndex of list) sharedByPhrasing.set(phrasingIndex, (sharedByPhrasing.get(phrasingIndex) ?? 0) + weight);
+      for (const phrasingIndex of list) {
+        if (!phrasingSeen[phrasingIndex]) {
+          phrasingSeen[phrasingIndex] = 1;
+          touchedPhrasings.push(phrasingIndex);
+        }
+        sharedByPhrasing[phrasingIndex]! += weight;
+      }
     }
     const best = new Map<number, Closest>();
-    for (const [phrasingIndex, shared] of sharedByPhrasing) {
+    for (const phrasingIndex of touchedPhrasings) {
+      const shared = sharedByPhrasing[phrasingIndex]!;
+      sharedByPhrasing[phrasingIndex] = 0;
+      phrasingSeen[phrasingIndex] = 0;
       const phrasing = this.phrasings[phrasingIndex]!;
       const dice = (2 * shared) / (questionWeight + phrasing.weight);
       let closest = best.get(phrasing.topicIndex);
@@ -313,6 +378,7 @@ export class TopicMatcher {
       if (phrasing.questionIndex !== undefined && dice > (closest.question?.similarity ?? 0))
         closest.question = { index: phrasing.questionIndex, similarity: dice };
     }
+    touchedPhrasings.length = 0;
     return best;
   }
 
