@@ -98,9 +98,17 @@ export const messagePairFeature = (word: string, next: string): number => hashFe
 
 /** Start and end (exclusive) of each window over a message of `length` words; the last one reaches the end. */
 export function readingWindows(length: number, words = windowWords, stride = windowStride): Array<[number, number]> {
-  if (length <= words) return [[0, length]];
   const windows: Array<[number, number]> = [];
-  for (let start = 0; start + words < length; start += stride) windows.push([start, start + words]);
-  windows.push([length - words, length]);
+  forEachReadingWindow(length, words, stride, (start, end) => windows.push([start, end]));
   return windows;
+}
+
+/** The same windows, visited without building a list (the engine reads every message this way). */
+export function forEachReadingWindow(length: number, words: number, stride: number, visit: (start: number, end: number) => void): void {
+  if (length <= words) {
+    visit(0, length);
+    return;
+  }
+  for (let start = 0; start + words < length; start += stride) visit(start, start + words);
+  visit(length - words, length);
 }

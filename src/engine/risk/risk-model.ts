@@ -1,12 +1,12 @@
 import type { RiskMemberWeights, RiskModelHeader, RiskModelWeights } from '../../knowledge/risk-model-file.js';
 import {
   featureHashBits,
+  forEachReadingWindow,
   messageFeatureScale,
   messagePairFeature,
   messageWordFeature,
   ownWordFeatures,
   pairFeature,
-  readingWindows,
   type SparseFeatures,
 } from './risk-features.js';
 
@@ -168,19 +168,26 @@ class RiskMember {
 
     let best = Number.NEGATIVE_INFINITY;
     let bestWindow: [number, number] = [0, count];
-    for (const [start, end] of readingWindows(count, this.window.windowWords, this.window.windowStride)) {
+    const scoreWindow = (start: number, end: number) => {
       let score = weightSums[end]! - weightSums[start]!;
       const words = withVector[end]! - withVector[start]!;
-      for (let unit = 0; unit < hidden; unit++) {
-        const input = (words > 0 ? meanAt(start, end, unit, words) : 0) + messageHidden[unit]!;
-        if (input > 0) score += hiddenOut[unit]! * input;
+      if (words > 0) {
+        const from = start * rowWidth;
+        const to = end * rowWidth;
+        for (let unit = 0; unit < hidden; unit++) {
+          const input = (sums[to + unit]! - sums[from + unit]!) / words + messageHidden[unit]!;
+          if (input > 0) score += hiddenOut[unit]! * input;
+        }
+        score += (sums[to + 2 * hidden]! - sums[from + 2 * hidden]!) / words;
+      } else {
+        for (let unit = 0; unit < hidden; unit++) if (messageHidden[unit]! > 0) score += hiddenOut[unit]! * messageHidden[unit]!;
       }
-      if (words > 0) score += meanAt(start, end, 2 * hidden, words);
       if (score > best) {
         best = score;
         bestWindow = [start, end];
       }
-    }
+    };
+    forEachReadingWindow(count, this.window.windowWords, this.window.windowStride, scoreWindow);
 
     return {
       logit: best + context,
