@@ -24,11 +24,22 @@ export interface TrainingSettings {
   l2: number;
   /** Share of words left out of each training step, so no single word can carry a decision. */
   dropout: number;
-  /** From this epoch on, the model is the average of the end-of-epoch weights (steadier than the last step's). */
-  averageFrom?: number;
   windowWords: number;
   windowStride: number;
 }
+
+/** The settings the shipped model is trained with (chosen by cross-validation on train and dev, see tune-risk.ts). */
+export const defaultTrainingSettings: TrainingSettings = {
+  seed: 20261125,
+  epochs: 20,
+  hidden: 16,
+  learningRate: 0.08,
+  denseLearningRate: 0.02,
+  l2: 1e-5,
+  dropout: 0.3,
+  windowWords: 14,
+  windowStride: 3,
+};
 
 export interface TrainingExample {
   tokens: readonly string[];
@@ -63,11 +74,7 @@ export class RiskTrainer {
   /** Linear terms on the window's and the message's mean vectors. */
   readonly windowLinear: Float64Array;
   readonly messageLinear: Float64Array;
-  /** The output bias, held in an array so it is averaged like every other weight. */
-  readonly outputBiasHolder = new Float64Array(1);
-  get outputBias(): number {
-    return this.outputBiasHolder[0]!;
-  }
+  outputBias = 0;
   private readonly denseSquares = new Map<Float64Array | 'bias', Float64Array>();
   private readonly random: () => number;
 
@@ -106,30 +113,12 @@ export class RiskTrainer {
   train(examples: readonly TrainingExample[], onEpoch?: (epoch: number, loss: number) => void): void {
     const prepared = examples.filter((example) => example.tokens.length > 0).map((example) => this.prepare(example));
     const order = prepared.map((_, index) => index);
-    const averaging = this.settings.averageFrom ? new SnapshotAverage(this.parameters()) : undefined;
     for (let epoch = 0; epoch < this.settings.epochs; epoch++) {
       shuffle(order, this.random);
       let loss = 0;
       for (const index of order) loss += this.step(this.withDropout(prepared[index]!));
       onEpoch?.(epoch + 1, loss / order.length);
-      if (averaging && epoch + 1 >= this.settings.averageFrom!) averaging.add();
     }
-    averaging?.apply();
-  }
-
-  /** Every trained array, for snapshot averaging. */
-  private parameters(): Array<Float32Array | Float64Array> {
-    return [
-      this.windowWeights,
-      this.messageWeights,
-      this.windowToHidden,
-      this.messageToHidden,
-      this.hiddenBias,
-      this.hiddenOut,
-      this.windowLinear,
-      this.messageLinear,
-      this.outputBiasHolder,
-    ];
   }
 
   /** The example with a random share of its words blanked out (their features and vectors), when dropout is on. */
@@ -160,7 +149,7 @@ export class RiskTrainer {
       this.updateSparse(this.windowWeights, this.windowSquares, example.wordFeatures[index]!, gradient, rate, l2);
     }
 
-    this.outputBiasHolder[0]! -= this.denseRate('bias', 0, gradient);
+    this.outputBias -= this.denseRate('bias', 0, gradient);
     if (pass.messageMean) this.updateDense(this.messageLinear, pass.messageMean, gradient);
     if (pass.windowMean) this.updateDense(this.windowLinear, pass.windowMean, gradient);
     for (let unit = 0; unit < hidden; unit++) {
@@ -310,32 +299,6 @@ export function assembleModel(trainers: readonly RiskTrainer[], vocabulary: read
     },
     members,
   };
-}
-
-/** The running mean of end-of-epoch snapshots of a set of arrays, written back into them at the end. */
-class SnapshotAverage {
-  private readonly sums: Float64Array[];
-  private count = 0;
-
-  constructor(private readonly arrays: Array<Float32Array | Float64Array>) {
-    this.sums = arrays.map((array) => new Float64Array(array.length));
-  }
-
-  add(): void {
-    this.count++;
-    this.arrays.forEach((array, index) => {
-      const sum = this.sums[index]!;
-      for (let k = 0; k < array.length; k++) sum[k]! += array[k]!;
-    });
-  }
-
-  apply(): void {
-    if (this.count === 0) return;
-    this.arrays.forEach((array, index) => {
-      const sum = this.sums[index]!;
-      for (let k = 0; k < array.length; k++) array[k] = sum[k]! / this.count;
-    });
-  }
 }
 
 /** Weights too small to change any decision are left out of the file. */

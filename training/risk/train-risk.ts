@@ -12,7 +12,7 @@ import {
 } from '../../src/knowledge/risk-model-file.js';
 import { corpusSha256, type LabelledMessage, readSplit, testSplitSha256 } from './corpus.js';
 import { readWords, score, trainingExamples } from './examples.js';
-import { assembleModel, RiskTrainer, seededRandom, type TrainingSettings } from './risk-trainer.js';
+import { assembleModel, defaultTrainingSettings, RiskTrainer, seededRandom, type TrainingSettings } from './risk-trainer.js';
 import { type BandFigures, chooseThresholds, figuresAt, type Scored, separation } from './thresholds.js';
 import { loadWordVectors } from './word-vectors.js';
 
@@ -25,15 +25,7 @@ import { loadWordVectors } from './word-vectors.js';
  *   --figures-only   write risk-model.md again from risk-model.json, without training
  */
 const settings: TrainingSettings = {
-  seed: 20261125,
-  epochs: 20,
-  hidden: 16,
-  learningRate: 0.08,
-  denseLearningRate: 0.02,
-  l2: 1e-5,
-  dropout: 0.3,
-  windowWords: 14,
-  windowStride: 3,
+  ...defaultTrainingSettings,
   ...(process.env.RISK_SETTINGS ? (JSON.parse(process.env.RISK_SETTINGS) as Partial<TrainingSettings>) : {}),
 };
 /**

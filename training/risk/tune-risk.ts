@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { RiskModel } from '../../src/engine/risk/risk-model.js';
 import { type LabelledMessage, readSplit } from './corpus.js';
 import { readWords, score, trainingExamples } from './examples.js';
-import { assembleModel, RiskTrainer, seededRandom, type TrainingSettings } from './risk-trainer.js';
+import { assembleModel, defaultTrainingSettings, RiskTrainer, seededRandom, type TrainingSettings } from './risk-trainer.js';
 import { separation } from './thresholds.js';
 import { loadWordVectors } from './word-vectors.js';
 
@@ -11,17 +11,7 @@ import { loadWordVectors } from './word-vectors.js';
  * separation of emergencies from the rest: false alarms at 97% and 99% recall, and recall at 3% false
  * alarms. `RISK_GRID='[{"l2":1e-4},{"epochs":6}]' npx tsx training/risk/tune-risk.ts`
  */
-const base: TrainingSettings = {
-  seed: 20261125,
-  epochs: 20,
-  hidden: 16,
-  learningRate: 0.08,
-  denseLearningRate: 0.02,
-  l2: 1e-5,
-  dropout: 0.3,
-  windowWords: 14,
-  windowStride: 3,
-};
+const base = defaultTrainingSettings;
 const folds = Number(process.env.RISK_FOLDS ?? 5);
 const grid = JSON.parse(process.env.RISK_GRID ?? '[{}]') as Array<Partial<TrainingSettings>>;
 
