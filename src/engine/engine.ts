@@ -26,6 +26,16 @@ const riskScanCharacters = 8000;
 export const messageCharacters = riskScanCharacters;
 /** Raw characters looked at before cleaning: enough for invisible characters and entities to be taken out of 8,000. */
 const rawCharacters = 4 * riskScanCharacters;
+/**
+ * A message as the engine reads it: cleaned of invisible characters and entities, cut to what the
+ * bot reads, and its words. The risk model's trainer reads its corpus through this too, so training
+ * and answering always see the same words.
+ */
+export function messageWords(question: unknown): { text: string; typed: string[] } {
+  const text = typeof question === 'string' ? normaliseInput(question.slice(0, rawCharacters)) : '';
+  return { text: text.slice(0, riskScanCharacters), typed: tokenise(text, riskScanCharacters) };
+}
+
 /** Up to this many words a question is matched as a whole; a longer message is read as an account, sentence by sentence. */
 const accountWords = 25;
 
@@ -132,9 +142,8 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
 
   /** The message cleaned of invisible characters and entities, as words, before and after spelling correction. */
   const read = (question: unknown) => {
-    const text = typeof question === 'string' ? normaliseInput(question.slice(0, rawCharacters)) : '';
-    const typed = tokenise(text, riskScanCharacters);
-    return { text: text.slice(0, riskScanCharacters), typed, corrected: speller.correctAll(typed) };
+    const { text, typed } = messageWords(question);
+    return { text, typed, corrected: speller.correctAll(typed) };
   };
 
   /**

@@ -1,15 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { normaliseInput } from '../../src/engine/input-normaliser.js';
+import { messageWords } from '../../src/engine/engine.js';
 import type { RiskModel } from '../../src/engine/risk/risk-model.js';
-import { tokenise } from '../../src/engine/text-normaliser.js';
 import { framedCopy, noisyCopy } from './augment.js';
 import type { LabelledMessage } from './corpus.js';
 import type { TrainingExample } from './risk-trainer.js';
 
 /** A message's words exactly as the engine reads them (cleaned of invisible characters, lower case, split). */
-export const readWords = (text: string): string[] => tokenise(normaliseInput(text), 8000);
+export const readWords = (text: string): string[] => messageWords(text).typed;
 
 /** The pack's greetings and "I have a concern" phrases, to open training messages of both labels with. */
 function packOpenings(): string[] {
