@@ -216,6 +216,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
         playground?.close();
         await drain.drain();
         if (pruneTimer) clearInterval(pruneTimer);
+        await records.flush?.();
         await store?.close();
         logger.info({ event: 'store-closed', store: store?.kind ?? 'none' }, 'record store closed');
       })();

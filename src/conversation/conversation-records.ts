@@ -33,13 +33,29 @@ export interface ConversationRecords {
   question(answer: Answer, platform: Platform, redactedQuestion: () => string): Promise<void>;
   getArea(userId: string, platform: Platform): Promise<WorkArea | undefined>;
   setArea(userId: string, platform: Platform, area: WorkArea): Promise<void>;
+  /** Writes the question counts not yet written (before the store closes). */
+  flush?(): Promise<void>;
 }
 
 export interface RecordsOptions {
   recordUnanswered: boolean;
+  /** How long question counts gather in memory before one write adds them up (0: written at once). */
+  questionCountDelayMs?: number;
 }
 
+/**
+ * Question counts are gathered for this long, then written as one addition per kind and topic: a
+ * write per answer was the costliest part of a reply after the card. A crash loses at most this
+ * much of the counts; a stop writes them first.
+ */
+export const defaultQuestionCountDelayMs = 200;
+
 export class StoredConversationRecords implements ConversationRecords {
+  /** Counts not yet written, by day, platform, kind and topic (tab-separated). */
+  private readonly pendingCounts = new Map<string, number>();
+  private countTimer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly store: RecordStore,
     private readonly clock: Clock,
@@ -80,9 +96,9 @@ export class StoredConversationRecords implements ConversationRecords {
   }
 
   async question(answer: Answer, platform: Platform, redactedQuestion: () => string): Promise<void> {
+    this.countQuestion(answer, platform);
     await this.safely('question', async () => {
       const today = this.today();
-      await this.store.recordQuestion(answer.kind, answer.topicId, platform, today);
       if (this.options.recordUnanswered && (answer.kind === 'fallback' || answer.kind === 'clarify')) {
         const redacted = redactedQuestion().trim();
         if (redacted) await this.store.recordUnanswered(redacted, answer.kind, platform, today, addDays(today, unansweredRetentionDays));
@@ -100,6 +116,35 @@ export class StoredConversationRecords implements ConversationRecords {
 
   async setArea(userId: string, platform: Platform, area: WorkArea): Promise<void> {
     await this.safely('set-area', () => this.store.setArea(userKey(userId, platform), area, this.today()));
+  }
+
+  async flush(): Promise<void> {
+    if (this.countTimer) clearTimeout(this.countTimer);
+    this.countTimer = undefined;
+    const counts = [...this.pendingCounts];
+    this.pendingCounts.clear();
+    // One flush after another, so a stop waits for a write already under way.
+    this.writing = this.writing.then(async () => {
+      for (const [key, count] of counts) {
+        const [day, platform, kind, topicId] = key.split('\t') as [string, Platform, Answer['kind'], string];
+        await this.safely('question', () => this.store.recordQuestion(kind, topicId || null, platform, day, count));
+      }
+    });
+    await this.writing;
+  }
+
+  private countQuestion(answer: Answer, platform: Platform): void {
+    const key = `${this.today()}\t${platform}\t${answer.kind}\t${answer.topicId ?? ''}`;
+    this.pendingCounts.set(key, (this.pendingCounts.get(key) ?? 0) + 1);
+    const delay = this.options.questionCountDelayMs ?? defaultQuestionCountDelayMs;
+    if (delay <= 0) {
+      void this.flush();
+      return;
+    }
+    if (this.countTimer) return;
+    this.countTimer = setTimeout(() => void this.flush(), delay);
+    // A pending count never keeps the process alive; a stop flushes it.
+    this.countTimer.unref();
   }
 
   private today(): string {
@@ -134,4 +179,5 @@ export const noRecords: ConversationRecords = {
     return undefined;
   },
   async setArea() {},
+  async flush() {},
 };

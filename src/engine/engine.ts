@@ -14,6 +14,7 @@ import { SynonymRewriter } from './synonym-rewriter.js';
 import { TermAnalyser } from './term-analyser.js';
 import { tokenise } from './text-normaliser.js';
 import { type TopicMatch, TopicMatcher } from './topic-matcher.js';
+import { type RankerInput, rankerInput, TopicRanker } from './topic-ranker.js';
 import { Triage, type TriageState, type TriageView } from './triage.js';
 import { buildVocabulary } from './vocabulary.js';
 
@@ -35,6 +36,9 @@ export function messageWords(question: unknown): { text: string; typed: string[]
   const text = typeof question === 'string' ? normaliseInput(question.slice(0, rawCharacters)) : '';
   return { text: text.slice(0, riskScanCharacters), typed: tokenise(text, riskScanCharacters) };
 }
+
+/** A topic for an account: the combined score in `score`, and what the matcher and the learned ranker each gave it. */
+type RankedTopic = TopicMatch & { matchedScore: number; learned: number };
 
 /** Up to this many words a question is matched as a whole; a longer message is read as an account, sentence by sentence. */
 const accountWords = 25;
@@ -107,6 +111,8 @@ export interface Engine {
   checkPrivacy(text: string): PrivacyFinding;
   /** The message with personal details replaced by placeholders. */
   redact(text: string): string;
+  /** What the learned topic ranker reads in a message (its trainer reads its corpus through this). */
+  rankerInput(question: string): RankerInput;
 }
 
 export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): Engine {
@@ -129,6 +135,30 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
     isEnglishWord: (word) => speller.isEnglishWord(word),
     redact: (text) => privacy.redact(text),
   });
+
+  const ranker = pack.topicRanker ? new TopicRanker(pack.topicRanker) : undefined;
+
+  /**
+   * Topics for an account: the matcher's, re-ranked with the learned ranker's probability added
+   * (when there is a ranker). Each keeps the matcher's explanation (the phrasing that came closest).
+   */
+  const rankAccount = (sentences: readonly AccountSentence[]): RankedTopic[] => {
+    const matched = matcher.rankAccount(sentences, ranker ? pack.topics.length : 5, jargonOf);
+    if (!ranker) return matched.map((match) => ({ ...match, matchedScore: match.score, learned: 0 }));
+    const learned = ranker.probabilities(rankerInput(sentences, analyser));
+    const { weight, answerFrom } = ranker.blend;
+    const combined = matched
+      .map((match) => {
+        const probability = learned.get(match.topic.id) ?? 0;
+        return { ...match, matchedScore: match.score, learned: probability, score: Math.min(1, match.score + weight * probability) };
+      })
+      .sort((a, b) => b.score - a.score || b.evidence - a.evidence || a.topic.id.localeCompare(b.topic.id));
+    // A topic the ranker is sure of comes first when the account shares a telling word with it: the
+    // ranker was trained on accounts like this one, the matcher only on the pack's own short phrasings.
+    const sure = combined.reduce<RankedTopic | undefined>((top, match) => (match.learned > (top?.learned ?? 0) ? match : top), undefined);
+    if (sure && sure.learned >= answerFrom && inField(sure)) return [sure, ...combined.filter((match) => match !== sure)].slice(0, 5);
+    return combined.slice(0, 5);
+  };
 
   const clock = options.clock ?? (() => new Date());
   const withTime = (context: AnswerContext): AnswerContext => (context.now ? context : { ...context, now: clock() });
@@ -179,14 +209,20 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
   };
 
   /** The reply to a whole account, ranked sentence by sentence. */
-  const decideAccount = (forMatching: readonly string[], ranked: TopicMatch[], concern: boolean, context: AnswerContext): Answer => {
+  const decideAccount = (forMatching: readonly string[], ranked: RankedTopic[], concern: boolean, context: AnswerContext): Answer => {
     const chat = smallTalk.read(forMatching);
     if (chat.kinds.includes('triage') && !hasContent(chat.remainder)) return { ...builder.help(context), startsTriage: true };
-    const best = concernFirst(ranked);
+    const best = accountBest(ranked);
+    if (ranker && best && best.learned >= ranker.blend.answerFrom && inField(best)) return answerWith(best, ranked, true, context);
     const chosen = best && isAnchored(best) ? best : ranked.slice(1, 3).find((match) => match.sharedWords >= 2 && isAnchored(match));
-    if (chosen && chosen.score >= thresholds.answerAccount) return answerWith(chosen, ranked, true, context);
+    // The ranker, trained on accounts like this one, may vouch for a topic the matcher alone scores too low.
+    const enough = chosen && (chosen.matchedScore >= thresholds.answerAccount || (ranker && chosen.learned >= ranker.blend.answerFrom));
+    if (chosen && enough) return answerWith(chosen, ranked, true, context);
     return unmatched(toLinks(ranked.slice(0, 3)), concern, context);
   };
+
+  /** With a ranker, the best combined score answers (it learned when a service asked about is the answer); without, the concern comes first. */
+  const accountBest = (ranked: RankedTopic[]): RankedTopic | undefined => (ranker ? ranked[0] : concernFirst(ranked));
 
   /** An answer from the chosen topic; "did you mean" beside it only when the bot is unsure. */
   const answerWith = (chosen: TopicMatch, ranked: TopicMatch[], confident: boolean, context: AnswerContext): Answer => {
@@ -215,8 +251,9 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
       const sentences = readForMatching(text);
       const forMatching = sentences.flatMap((sentence) => sentence.tokens);
       const account = forMatching.length > accountWords;
-      const ranked = account ? matcher.rankAccount(sentences, 5, jargonOf) : matcher.rank(forMatching, 5, jargonOf(forMatching));
-      const best = account ? concernFirst(ranked) : ranked[0];
+      const rankedAccount = account ? rankAccount(sentences) : undefined;
+      const ranked = rankedAccount ?? matcher.rank(forMatching, 5, jargonOf(forMatching));
+      const best = rankedAccount ? accountBest(rankedAccount) : ranked[0];
 
       if (assessment.band === 'emergency') {
         const relatedFrom = account ? thresholds.emergencyRelatedAccount : thresholds.emergencyRelated;
@@ -224,7 +261,9 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
         return builder.emergency(related, round(best?.score ?? 1), context, shownReason(assessment.reason, forMatching));
       }
       const concern = assessment.band !== 'none' || smallTalk.mentionsConcern(forMatching) || (best?.sharedWords ?? 0) >= 2;
-      const answer = account ? decideAccount(forMatching, ranked, concern, context) : decide(forMatching, ranked, concern, context);
+      const answer = rankedAccount
+        ? decideAccount(forMatching, rankedAccount, concern, context)
+        : decide(forMatching, ranked, concern, context);
       if (assessment.band !== 'possible' || answer.risk !== 'none') return answer;
       const reason = shownReason(assessment.reason, forMatching);
       return { ...answer, risk: 'possible', ...(reason ? { riskReason: reason } : {}) };
@@ -255,6 +294,7 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
     safety: (context = {}) => builder.safety(withTime(context)),
     checkPrivacy: (text) => privacy.inspect(normaliseInput(text.slice(0, rawCharacters))),
     redact: (text) => privacy.redact(normaliseInput(text.slice(0, rawCharacters))),
+    rankerInput: (question) => rankerInput(readForMatching(read(question).text), analyser),
   };
 }
 
@@ -263,7 +303,7 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
  * concern, the concern's topic answers when it comes close: the card shows the number to ring
  * whatever the topic. A service topic still answers an account that is only about the service.
  */
-function concernFirst(ranked: TopicMatch[]): TopicMatch | undefined {
+function concernFirst<T extends TopicMatch>(ranked: T[]): T | undefined {
   const best = ranked[0];
   if (!best?.topic.service) return best;
   return (
@@ -303,4 +343,13 @@ function shownReason(reason: string | undefined, wordsWithoutDetails: readonly s
   const kept = quoted.filter((word) => /^[a-z0-9]+$/.test(word) && allowed.has(word));
   if (kept.length === 0) return 'Words in your message suggest a child may be in danger now.';
   return `These words weighed most: ${kept.map((word) => `"${word}"`).join(', ')}.`;
+}
+
+/**
+ * Enough for the learned ranker's topic to answer an account: two telling words in common with
+ * it, or one in its title or keywords. The ranker knows only safeguarding topics, so it ranks an
+ * account about booking a hall too; this keeps such an account "not my subject".
+ */
+function inField(match: TopicMatch): boolean {
+  return match.sharedWords >= 2 || match.titleOrKeywordWords >= 1;
 }

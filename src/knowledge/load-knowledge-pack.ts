@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TopicRankerWeights } from '../engine/topic-ranker.js';
 import { CheckedPackCache } from './checked-pack-cache.js';
 import { KnowledgePackError, type PackProblem } from './pack-problem.js';
 import type {
@@ -21,6 +22,7 @@ import { defaultRiskModelDirectory, type RiskModelWeights, readRiskModel, riskMo
 import { describeEntry, SchemaChecker, type SchemaName } from './schema-check.js';
 import { SourceText, structuredHoursMatchPublished } from './source-check.js';
 import { textFidelityProblems } from './text-fidelity-check.js';
+import { defaultTopicRankerDirectory, readTopicRanker, topicRankerFileName } from './topic-ranker-file.js';
 import { isYamlFile, readYamlFile, type YamlFile } from './yaml-file.js';
 
 export const defaultKnowledgeDirectory = resolve(fileURLToPath(new URL('../../knowledge', import.meta.url)));
@@ -41,6 +43,8 @@ export interface LoadOptions {
   cache?: CheckedPackCache | false;
   /** The folder of the learned risk model (default models/); false to leave it out (the trainer measures the signals alone this way). */
   riskModel?: string | false;
+  /** The folder of the learned topic ranker (default models/); false to leave it out (its trainer measures the matcher alone this way). */
+  topicRanker?: string | false;
 }
 
 /**
@@ -57,6 +61,10 @@ export function loadKnowledgePack(directory: string = defaultKnowledgeDirectory,
     if (fingerprint) cache?.write(fingerprint, pack);
   }
   if (options.riskModel !== false) pack = { ...pack, riskModel: loadRiskModel(options.riskModel ?? defaultRiskModelDirectory) };
+  if (options.topicRanker !== false) {
+    const topicRanker = loadTopicRanker(options.topicRanker ?? defaultTopicRankerDirectory);
+    if (topicRanker) pack = { ...pack, topicRanker };
+  }
   const warnings: string[] = [];
   const today = (options.today ?? new Date()).toISOString().slice(0, 10);
   if (pack.identity.reviewBy < today) {
@@ -87,6 +95,22 @@ function loadRiskModel(directory: string): RiskModelWeights {
         file,
         message: `The learned immediate-risk model could not be read: ${error instanceof Error ? error.message : String(error)}`,
         fix: 'Run `npm run train:risk` to write the model files again, then commit both.',
+      },
+    ]);
+  }
+}
+
+/** The learned topic ranker, when there is one; one that cannot be read stops the start (topics it names that the pack lacks are never chosen). */
+function loadTopicRanker(directory: string): TopicRankerWeights | undefined {
+  const file = relative(process.cwd(), join(directory, topicRankerFileName));
+  try {
+    return readTopicRanker(directory);
+  } catch (error) {
+    throw new KnowledgePackError([
+      {
+        file,
+        message: `The learned topic ranker could not be read: ${error instanceof Error ? error.message : String(error)}`,
+        fix: 'Run `npm run train:topics` to write it again, then commit it.',
       },
     ]);
   }

@@ -1,3 +1,4 @@
+import type { TopicRankerWeights } from '../engine/topic-ranker.js';
 import type { RiskModelWeights } from './risk-model-file.js';
 /** The knowledge pack as loaded from knowledge/ and checked; every id reference resolves. */
 
@@ -175,4 +176,6 @@ export interface KnowledgePack {
   triage: TriageDefinition;
   /** The learned immediate-risk model (models/), read at every start, never cached. */
   riskModel?: RiskModelWeights;
+  /** The learned topic ranker (models/topic-ranker.json), when there is one: it ranks long accounts beside the matcher. */
+  topicRanker?: TopicRankerWeights;
 }

@@ -154,11 +154,11 @@ export class PostgresRecordStore implements RecordStore {
     );
   }
 
-  async recordQuestion(kind: AnswerKind, topicId: string | null, platform: Platform, day: string): Promise<void> {
+  async recordQuestion(kind: AnswerKind, topicId: string | null, platform: Platform, day: string, count = 1): Promise<void> {
     await this.pool.query(
-      `INSERT INTO question_counts (day, platform, kind, topic_id, count) VALUES ($1, $2, $3, $4, 1)
-       ON CONFLICT (day, platform, kind, topic_id) DO UPDATE SET count = question_counts.count + 1`,
-      [day, platform, kind, topicId ?? ''],
+      `INSERT INTO question_counts (day, platform, kind, topic_id, count) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (day, platform, kind, topic_id) DO UPDATE SET count = question_counts.count + excluded.count`,
+      [day, platform, kind, topicId ?? '', count],
     );
   }
 

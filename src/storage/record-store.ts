@@ -26,7 +26,8 @@ export interface RecordStore {
   recordPossibleRisk(platform: Platform, day: string): Promise<void>;
   /** "Yes, now" pressed on such a reply: counted once per reply. */
   recordDangerConfirmed(answerRef: string, platform: Platform, day: string): Promise<void>;
-  recordQuestion(kind: AnswerKind, topicId: string | null, platform: Platform, day: string): Promise<void>;
+  /** Adds `count` (1 unless given) questions of this kind and topic to the day's counts. */
+  recordQuestion(kind: AnswerKind, topicId: string | null, platform: Platform, day: string, count?: number): Promise<void>;
   /** `redactedText` must already have names, numbers, emails, postcodes and dates removed. */
   recordUnanswered(redactedText: string, kind: AnswerKind, platform: Platform, day: string, expiresDay: string): Promise<void>;
   getArea(userKey: string): Promise<WorkArea | undefined>;

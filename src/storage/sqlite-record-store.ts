@@ -112,8 +112,8 @@ export class SqliteRecordStore implements RecordStore {
       ),
       dangerConfirmed: this.db.prepare('INSERT OR IGNORE INTO danger_confirmations (answer_ref, day, platform) VALUES (?, ?, ?)'),
       question: this.db.prepare(
-        `INSERT INTO question_counts (day, platform, kind, topic_id, count) VALUES (?, ?, ?, ?, 1)
-         ON CONFLICT (day, platform, kind, topic_id) DO UPDATE SET count = count + 1`,
+        `INSERT INTO question_counts (day, platform, kind, topic_id, count) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (day, platform, kind, topic_id) DO UPDATE SET count = count + excluded.count`,
       ),
       unanswered: this.db.prepare('INSERT INTO unanswered (day, platform, kind, redacted_text, expires_day) VALUES (?, ?, ?, ?, ?)'),
       getArea: this.db.prepare('SELECT area FROM area_preferences WHERE user_key = ?'),
@@ -181,8 +181,8 @@ export class SqliteRecordStore implements RecordStore {
     this.statements.dangerConfirmed.run(answerRef, day, platform);
   }
 
-  async recordQuestion(kind: AnswerKind, topicId: string | null, platform: Platform, day: string): Promise<void> {
-    this.statements.question.run(day, platform, kind, topicId ?? '');
+  async recordQuestion(kind: AnswerKind, topicId: string | null, platform: Platform, day: string, count = 1): Promise<void> {
+    this.statements.question.run(day, platform, kind, topicId ?? '', count);
   }
 
   async recordUnanswered(redactedText: string, kind: AnswerKind, platform: Platform, day: string, expiresDay: string): Promise<void> {

@@ -55,11 +55,17 @@ describe('engine answers', () => {
       assert.equal(answer.topicId, 'cyberbullying');
     });
 
-    it("answers the concern, not the service asked about first, and still a service when that is all that's asked", () => {
+    it("answers both the service asked about and the concern with the service's number, and a service when that is all that's asked", () => {
       const concern = engine.answer(
         "Can you tell me the opening hours of the Derby City consultation line please? Also I have a question about a young person, 16, whose step-dad has put a tracking app on her phone and reads all her messages, and won't let her see friends, she says he is controlling her and her mum.",
       );
-      assert.equal(concern.topicId, 'domestic-abuse-16-plus');
+      // Either is a right answer (the learned ranker picks); the card must carry the line asked about either way.
+      assert.equal(concern.kind, 'answer');
+      assert.ok(['domestic-abuse-16-plus', 'derby-city-consultation-line'].includes(concern.topicId ?? ''), String(concern.topicId));
+      assert.ok(
+        concern.contacts.some((contact) => contact.id === 'derby-city-consultation-line'),
+        'the Derby City line is on the card',
+      );
       const service = engine.answer(
         'Hi, can you tell me the opening hours of Starting Point and whether GP practices can call it directly, or does it have to go through our practice safeguarding lead? We are updating the noticeboard in the staff room this week.',
       );

@@ -412,3 +412,27 @@ describe('triage rendering', () => {
     }
   });
 });
+
+describe('Adaptive Card rendering reuses cards already expanded', () => {
+  it("puts each reply's own ref on its buttons, and a different reply gets a different card", () => {
+    const answer = engine.answer('sextortion');
+    const first = JSON.stringify(cards.render(reply(answer, { ref: 'aaaaaaaa1111' })).card);
+    const second = JSON.stringify(cards.render(reply(answer, { ref: 'bbbbbbbb2222' })).card);
+    assert.ok(first.includes('aaaaaaaa1111') && !first.includes('bbbbbbbb2222'));
+    assert.ok(second.includes('bbbbbbbb2222') && !second.includes('aaaaaaaa1111'));
+    assert.ok(!first.includes('refstandin') && !second.includes('refstandin'), 'the stand-in never reaches a card');
+    assert.equal(first.replaceAll('aaaaaaaa1111', 'bbbbbbbb2222'), second, 'otherwise the same card');
+    const asking = JSON.stringify(cards.render(reply(answer, { ref: 'aaaaaaaa1111', askArea: true })).card);
+    const inCity = JSON.stringify(cards.render(reply(answer, { ref: 'aaaaaaaa1111', askArea: true, currentArea: 'derby-city' })).card);
+    assert.match(asking, /Which area do you work in/);
+    assert.match(inCity, /You work in Derby City/);
+  });
+
+  it('hands out a card of its own each time: changing one does not change the next', () => {
+    const answer = engine.answer('county lines');
+    const one = cards.render(reply(answer)).card as { body: unknown[] };
+    one.body.length = 0;
+    const two = cards.render(reply(answer)).card as { body: unknown[] };
+    assert.ok(two.body.length > 0);
+  });
+});

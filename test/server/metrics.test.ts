@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { defaultQuestionCountDelayMs } from '../../src/conversation/conversation-records.js';
 import { FailingStore } from '../support/failing-store.js';
 import { FakeBotConnector } from '../support/fake-bot-connector.js';
 import { teamsMessage, userAccount } from '../support/teams-activities.js';
@@ -85,6 +86,8 @@ describe('GET /metrics counts record store failures', () => {
   it('by store and operation, while the user still gets the answer', async () => {
     assert.equal((await postJson(`${bot.baseUrl}/api/messages`, teamsMessage({ serviceUrl, text: 'sexting' }))).status, 200);
     await connector.waitForMessages(1);
+    // Question counts are written a moment after the answer (defaultQuestionCountDelayMs).
+    await new Promise((resolve) => setTimeout(resolve, 3 * defaultQuestionCountDelayMs));
     const text = await (await fetch(`${bot.baseUrl}/metrics`)).text();
     assert.equal(series(text, 'safeguarding_store_errors_total', { store: 'failing', operation: 'getArea' }), 1);
     assert.equal(series(text, 'safeguarding_store_errors_total', { store: 'failing', operation: 'recordQuestion' }), 1);

@@ -218,7 +218,11 @@ for (const backend of [sqliteBackend(), postgresBackend()]) {
     it("lets two stores on one database (two instances) see each other's area choices, feedback and counts", async () => {
       const [one, two] = [await open(), await open()];
       const records = (store: RecordStore) =>
-        new StoredConversationRecords(store, () => new Date('2026-11-24T12:00:00Z'), createLogger('silent'), { recordUnanswered: false });
+        new StoredConversationRecords(store, () => new Date('2026-11-24T12:00:00Z'), createLogger('silent'), {
+          recordUnanswered: false,
+          // Long enough that nothing is written until the flush below: counts gather, then add up.
+          questionCountDelayMs: 60_000,
+        });
       await records(one).setArea('29:user-abc', 'teams', 'derby-city');
       assert.equal(await records(two).getArea('29:user-abc', 'teams'), 'derby-city');
       await records(two).setArea('29:user-abc', 'teams', 'derbyshire');
@@ -226,8 +230,11 @@ for (const backend of [sqliteBackend(), postgresBackend()]) {
       await records(one).feedback('grooming', 'helpful', 'teams');
       await records(two).feedback('grooming', 'not-helpful', 'slack');
       const answer = realEngine().answer('county lines');
-      await records(one).question(answer, 'teams', () => '');
-      await records(two).question(answer, 'slack', () => '');
+      const [first, second] = [records(one), records(two)];
+      await first.question(answer, 'teams', () => '');
+      await second.question(answer, 'slack', () => '');
+      assert.deepEqual((await one.report()).questionsByTopic, [], 'question counts gather in memory before they are written');
+      await Promise.all([first.flush(), second.flush()]);
       for (const store of [one, two]) {
         const report = await store.report();
         assert.deepEqual(report.feedbackByTopic, [{ topicId: 'grooming', helpful: 1, notHelpful: 1 }]);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { defaultQuestionCountDelayMs } from '../../src/conversation/conversation-records.js';
 import { cardTexts } from '../support/adaptive-card-check.js';
 import { FailingStore } from '../support/failing-store.js';
 import { FakeBotConnector, type RecordedRequest } from '../support/fake-bot-connector.js';
@@ -68,6 +69,8 @@ describe('side calls never cost the answer', () => {
     // The area could not be read back, so the bot asks again: no area, not an error.
     assert.match(texts[3]!, /Which area do you work in/);
     assert.doesNotMatch(texts.join('\n'), /something went wrong/i);
+    // Question counts are written a moment after the answer (defaultQuestionCountDelayMs).
+    await new Promise((resolve) => setTimeout(resolve, 3 * defaultQuestionCountDelayMs));
     const attempted = new Set(store.calls.slice(before));
     for (const call of ['getArea', 'recordQuestion', 'recordFeedback', 'setArea']) assert.ok(attempted.has(call), call);
     const failures = bot.logs.filter((line) => line.includes('"record-failed"')).map((line) => JSON.parse(line).record as string);

@@ -45,6 +45,14 @@ export interface RenderedCard {
   summary: string;
 }
 
+/**
+ * Stands in for a reply's ref while its card is expanded: a valid ref (8 to 32 lower-case letters
+ * and digits) that random refs (12 hex digits) can never be, and that no text of the pack contains.
+ */
+const refStandIn = 'refstandinforthereply';
+/** How many expanded cards are kept (each a few KB): every topic in each area and opening state, with room to spare. */
+const expandedCardsKept = 500;
+
 const contactGroupHeadings: Record<ContactGroup, string> = {
   emergency: 'Emergency',
   advice: 'Advice',
@@ -61,6 +69,8 @@ const contactGroupHeadings: Record<ContactGroup, string> = {
  */
 export class AdaptiveCardRenderer {
   private readonly templates = new Map<CardTemplateName, ACData.Template>();
+  /** Cards already expanded, as JSON text, by template and view model (see render). */
+  private readonly expanded = new Map<string, string>();
 
   constructor(
     cardsDirectory: string = defaultCardsDirectory,
@@ -71,10 +81,25 @@ export class AdaptiveCardRenderer {
     }
   }
 
+  /**
+   * Expanding a template is most of the cost of a reply (adaptive-expressions evaluates every
+   * binding), while many replies are the same card: a card is a function of the reply and the
+   * options alone, so one already expanded for the same reply is reused. The reply's own ref (on its
+   * buttons) is the only part that differs from one reply to the next; the card is built with a
+   * stand-in and the real ref is put in its place in the JSON text of the card.
+   */
   render(reply: Reply, options: CardRenderOptions = {}): RenderedCard {
     const template = chooseTemplate(reply);
-    const data = this.viewModel(reply, options);
-    const card = this.templates.get(template)!.expand({ $root: data }) as Record<string, unknown>;
+    const named = reply.ref ? { ...reply, ref: refStandIn } : reply;
+    // The view model is a function of the reply and the options alone (no clock, no randomness), so they are the key.
+    const key = `${template}\n${options.privateChatUrl ?? ''}\n${JSON.stringify(named)}`;
+    let text = this.expanded.get(key);
+    if (text === undefined) {
+      text = JSON.stringify(this.templates.get(template)!.expand({ $root: this.viewModel(named, options) }));
+      if (this.expanded.size >= expandedCardsKept) this.expanded.delete(this.expanded.keys().next().value!);
+      this.expanded.set(key, text);
+    }
+    const card = JSON.parse(reply.ref ? text.replaceAll(refStandIn, reply.ref) : text) as Record<string, unknown>;
     if (reply.lead) addLeadElement(card, reply.lead);
     return { template, card, summary: shortText(reply) };
   }
