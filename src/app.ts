@@ -82,7 +82,13 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
   const store = openedStore ? new MeasuredRecordStore(openedStore, metrics) : undefined;
   const records =
     dependencies.records ??
-    (store ? new StoredConversationRecords(store, clock, logger, { recordUnanswered: config.recordUnanswered }) : noRecords);
+    (store
+      ? new StoredConversationRecords(store, clock, logger, {
+          recordUnanswered: config.recordUnanswered,
+          // Several instances share PostgreSQL, and a report run at any moment must count every answer already given.
+          ...(store.kind === 'postgres' ? { questionCountDelayMs: 0 } : {}),
+        })
+      : noRecords);
   const pruneUnanswered = async () => {
     try {
       await store?.pruneExpired(ukDay(clock()));

@@ -153,8 +153,9 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
         return { ...match, matchedScore: match.score, learned: probability, score: Math.min(1, match.score + weight * probability) };
       })
       .sort((a, b) => b.score - a.score || b.evidence - a.evidence || a.topic.id.localeCompare(b.topic.id));
-    // A topic the ranker is sure of comes first when the account shares a telling word with it: the
-    // ranker was trained on accounts like this one, the matcher only on the pack's own short phrasings.
+    // The ranker's most likely topic comes first when it gives it enough and the account shares enough
+    // with it (inField): the ranker was trained on accounts like this one, the matcher only on the
+    // pack's own short phrasings.
     const sure = combined.reduce<RankedTopic | undefined>((top, match) => (match.learned > (top?.learned ?? 0) ? match : top), undefined);
     if (sure && sure.learned >= answerFrom && inField(sure)) return [sure, ...combined.filter((match) => match !== sure)].slice(0, 5);
     return combined.slice(0, 5);
