@@ -137,6 +137,8 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
   });
 
   const ranker = pack.topicRanker ? new TopicRanker(pack.topicRanker) : undefined;
+  /** The ranker gives the topic enough to answer with it on its own, and the account shares enough with it (inField). */
+  const rankerVouches = (match: RankedTopic): boolean => ranker !== undefined && match.learned >= ranker.blend.answerFrom && inField(match);
 
   /**
    * Topics for an account: the matcher's, re-ranked with the learned ranker's probability added
@@ -146,7 +148,7 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
     const matched = matcher.rankAccount(sentences, ranker ? pack.topics.length : 5, jargonOf);
     if (!ranker) return matched.map((match) => ({ ...match, matchedScore: match.score, learned: 0 }));
     const learned = ranker.probabilities(rankerInput(sentences, analyser));
-    const { weight, answerFrom } = ranker.blend;
+    const { weight } = ranker.blend;
     const combined = matched
       .map((match) => {
         const probability = learned.get(match.topic.id) ?? 0;
@@ -157,7 +159,7 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
     // with it (inField): the ranker was trained on accounts like this one, the matcher only on the
     // pack's own short phrasings.
     const sure = combined.reduce<RankedTopic | undefined>((top, match) => (match.learned > (top?.learned ?? 0) ? match : top), undefined);
-    if (sure && sure.learned >= answerFrom && inField(sure)) return [sure, ...combined.filter((match) => match !== sure)].slice(0, 5);
+    if (sure && rankerVouches(sure)) return [sure, ...combined.filter((match) => match !== sure)].slice(0, 5);
     return combined.slice(0, 5);
   };
 
@@ -214,7 +216,7 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
     const chat = smallTalk.read(forMatching);
     if (chat.kinds.includes('triage') && !hasContent(chat.remainder)) return { ...builder.help(context), startsTriage: true };
     const best = accountBest(ranked);
-    if (ranker && best && best.learned >= ranker.blend.answerFrom && inField(best)) return answerWith(best, ranked, true, context);
+    if (best && rankerVouches(best)) return answerWith(best, ranked, true, context);
     const chosen = best && isAnchored(best) ? best : ranked.slice(1, 3).find((match) => match.sharedWords >= 2 && isAnchored(match));
     // The ranker, trained on accounts like this one, may vouch for a topic the matcher alone scores too low.
     const enough = chosen && (chosen.matchedScore >= thresholds.answerAccount || (ranker && chosen.learned >= ranker.blend.answerFrom));
