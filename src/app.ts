@@ -9,6 +9,7 @@ import { type Clock, systemClock, ukDay } from './clock.js';
 import type { Config } from './config.js';
 import { type ConversationRecords, noRecords, StoredConversationRecords } from './conversation/conversation-records.js';
 import { createEngine, type Engine } from './engine/index.js';
+import { EngineThread } from './engine-thread/engine-thread.js';
 import { errorSummary } from './error-summary.js';
 import { LeadRequests } from './escalation/lead-requests.js';
 import { loadKnowledgePack } from './knowledge/load-knowledge-pack.js';
@@ -85,8 +86,9 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
     (store
       ? new StoredConversationRecords(store, clock, logger, {
           recordUnanswered: config.recordUnanswered,
-          // Several instances share PostgreSQL, and a report run at any moment must count every answer already given.
-          ...(store.kind === 'postgres' ? { questionCountDelayMs: 0 } : {}),
+          // Several instances share PostgreSQL: a report run at any moment must count every answer already given,
+          // and another instance may record a new area choice, so each message reads it afresh.
+          ...(store.kind === 'postgres' ? { questionCountDelayMs: 0, cacheAreas: false } : {}),
         })
       : noRecords);
   const pruneUnanswered = async () => {
@@ -110,7 +112,12 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
       : undefined;
   if (config.escalation && !store)
     logger.warn({ event: 'lead-requests-off' }, 'Ask a safeguarding lead is off: the record store could not be opened.');
-  const conversation = new MeasuredConversationHandler(engine, records, logger, clock, metrics, leads);
+  // An engine passed in (tests) answers on this thread; the pack's engine also runs on a thread of its own when asked.
+  const engineThread =
+    config.engineThread && !dependencies.engine
+      ? new EngineThread(engine, { knowledgeDirectory: config.knowledgeDirectory, logger })
+      : undefined;
+  const conversation = new MeasuredConversationHandler(engine, records, logger, clock, metrics, leads, engineThread);
   const cards = new AdaptiveCardRenderer(undefined, config.procedureUrl);
   let teamsBot: SafeguardingTeamsBot | undefined;
   const adapter = createBotFrameworkAdapter(
@@ -221,6 +228,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies): P
         // Event streams never finish by themselves; end them so their connections can close.
         playground?.close();
         await drain.drain();
+        await engineThread?.stop();
         if (pruneTimer) clearInterval(pruneTimer);
         await records.flush?.();
         await store?.close();

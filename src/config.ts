@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { StartupError } from './startup-error.js';
 
@@ -148,6 +149,7 @@ const environmentSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   PLAYGROUND: onOff('PLAYGROUND'),
+  ENGINE_THREAD: onOff('ENGINE_THREAD'),
   DATA_DIR: optionalText,
   RECORD_UNANSWERED: onOff('RECORD_UNANSWERED'),
   KNOWLEDGE_DIR: optionalText,
@@ -225,6 +227,8 @@ export interface Config {
   /** Slack is off unless both the signing secret and the bot token are set. */
   slack: SlackSettings | undefined;
   playground: boolean;
+  /** Typed questions answered on a thread of their own, beside the event loop (see src/engine-thread). */
+  engineThread: boolean;
   dataDirectory: string;
   /** PostgreSQL for several instances; when absent the records go to SQLite under dataDirectory. */
   database: { url: string; poolSize: number } | undefined;
@@ -322,6 +326,8 @@ export function readConfig(environment: NodeJS.ProcessEnv = process.env): Config
           }
         : undefined,
     playground: env.PLAYGROUND ?? (localMode && !production),
+    // A second thread helps only where there is a second processor to run it.
+    engineThread: env.ENGINE_THREAD ?? availableParallelism() > 1,
     dataDirectory: env.DATA_DIR ?? './data',
     database: env.DATABASE_URL ? { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE } : undefined,
     recordUnanswered: env.RECORD_UNANSWERED ?? false,

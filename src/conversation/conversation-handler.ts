@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import { type CardAction, parseCardAction } from './card-action.js';
 import type { ConversationRecords } from './conversation-records.js';
 import type { Platform } from './platform.js';
+import type { QuestionAnswerer } from './question-answerer.js';
 import type { Reply } from './reply.js';
 
 export interface TurnContext {
@@ -40,6 +41,8 @@ export class ConversationHandler {
     /** Names each reply for its buttons (see Reply.ref): random, never derived from the user or the message. */
     // randomUUID draws on a cached pool of entropy: no system call per reply, as randomBytes makes.
     private readonly newRef: () => string = () => randomUUID().replace(/-/g, '').slice(0, 12),
+    /** Answers typed questions (the engine thread); by default the engine, here on this thread. */
+    private readonly answerer?: QuestionAnswerer,
   ) {}
 
   async welcome(turn?: TurnContext): Promise<Reply> {
@@ -56,7 +59,7 @@ export class ConversationHandler {
   async text(text: string, turn: TurnContext): Promise<Reply> {
     const privacyWarning = turn.shared && this.engine.checkPrivacy(text).containsPersonalDetails;
     const context = await this.contextFor(turn);
-    const answer = this.engine.answer(text, context);
+    const answer = this.answerer ? await this.answerer.answer(text, context) : this.engine.answer(text, context);
     await this.records.question(answer, turn.platform, () => this.engine.redact(text));
     this.logAnswer(answer, turn, privacyWarning ? 'text-with-personal-details' : 'text');
     if (answer.startsTriage) return { ...(await this.triage({}, turn, context)), privacyWarning };

@@ -41,7 +41,15 @@ export interface RecordsOptions {
   recordUnanswered: boolean;
   /** How long question counts gather in memory before one write adds them up (0: written at once). */
   questionCountDelayMs?: number;
+  /**
+   * Keep each person's area in memory once read or chosen (default true). Right for a store only this
+   * process writes (SQLite); off for PostgreSQL, where another instance may record a new choice.
+   */
+  cacheAreas?: boolean;
 }
+
+/** How many people's areas are kept in memory (a few bytes each); the oldest go first beyond it. */
+const areasKept = 10_000;
 
 /**
  * Question counts are gathered for this long, then written as one addition per kind and topic: a
@@ -55,6 +63,8 @@ export class StoredConversationRecords implements ConversationRecords {
   private readonly pendingCounts = new Map<string, number>();
   private countTimer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  /** Areas already read or chosen, by user key (null: none chosen), when options.cacheAreas allows. */
+  private readonly areas = new Map<string, WorkArea | null>();
 
   constructor(
     private readonly store: RecordStore,
@@ -107,15 +117,25 @@ export class StoredConversationRecords implements ConversationRecords {
   }
 
   async getArea(userId: string, platform: Platform): Promise<WorkArea | undefined> {
+    const key = userKey(userId, platform);
+    const known = this.areas.get(key);
+    if (known !== undefined) return known ?? undefined;
     let area: WorkArea | undefined;
     await this.safely('get-area', async () => {
-      area = await this.store.getArea(userKey(userId, platform));
+      area = await this.store.getArea(key);
+      this.rememberArea(key, area ?? null);
     });
     return area;
   }
 
   async setArea(userId: string, platform: Platform, area: WorkArea): Promise<void> {
-    await this.safely('set-area', () => this.store.setArea(userKey(userId, platform), area, this.today()));
+    const key = userKey(userId, platform);
+    // Forgotten first: if the write fails, the next message reads the store again rather than trusting memory.
+    this.areas.delete(key);
+    await this.safely('set-area', async () => {
+      await this.store.setArea(key, area, this.today());
+      this.rememberArea(key, area);
+    });
   }
 
   async flush(): Promise<void> {
@@ -145,6 +165,12 @@ export class StoredConversationRecords implements ConversationRecords {
     this.countTimer = setTimeout(() => void this.flush(), delay);
     // A pending count never keeps the process alive; a stop flushes it.
     this.countTimer.unref();
+  }
+
+  private rememberArea(key: string, area: WorkArea | null): void {
+    if (this.options.cacheAreas === false) return;
+    if (this.areas.size >= areasKept) this.areas.delete(this.areas.keys().next().value!);
+    this.areas.set(key, area);
   }
 
   private today(): string {

@@ -18,6 +18,19 @@ interface LocalTime {
  * so British Summer Time is handled by the platform's time-zone data, not by us).
  */
 export function openingStatus(hours: readonly OpeningPeriod[], now: Date, timeZone: string): OpeningStatus {
+  // Every answer lists contacts, and a status changes at most once a minute: worked out once a minute per contact.
+  const minute = Math.floor(now.getTime() / 60_000);
+  const known = lastStatus.get(hours);
+  if (known?.minute === minute && known.timeZone === timeZone) return known.status;
+  const status = Object.freeze(statusAt(hours, now, timeZone));
+  lastStatus.set(hours, { minute, timeZone, status });
+  return status;
+}
+
+/** Each set of hours' status for the last minute asked about (the pack's hours live as long as the pack). */
+const lastStatus = new WeakMap<readonly OpeningPeriod[], { minute: number; timeZone: string; status: OpeningStatus }>();
+
+function statusAt(hours: readonly OpeningPeriod[], now: Date, timeZone: string): OpeningStatus {
   const local = localTime(now, timeZone);
   for (const period of hours) {
     if (

@@ -64,6 +64,20 @@ interface Closest {
   question?: { index: number; similarity: number };
 }
 
+/** What scoreTopics() hands over for each topic a question touches. */
+interface ScoredTopic {
+  topicIndex: number;
+  coverage: number;
+  phrasingSimilarity: number;
+  evidence: number;
+  score: number;
+  sharedWords: number;
+  titleOrKeywordWords: number;
+  jargonWords: number;
+  unrelatedWords: number;
+  near: Closest | undefined;
+}
+
 interface CompiledTerm {
   weight: number;
   rarity: number;
@@ -194,9 +208,42 @@ export class TopicMatcher {
    * tie the question to the field however it is put.
    */
   rank(tokens: readonly string[], limit = 5, jargonTokens: readonly string[] = [], comparePhrasings = true): TopicMatch[] {
+    const matches: TopicMatch[] = [];
+    this.scoreTopics(tokens, jargonTokens, comparePhrasings, (scored) => {
+      // Built field by field, not spread: rank() runs for every sentence of an account, and spreads cost garbage.
+      const match: TopicMatch = {
+        topic: this.topics[scored.topicIndex]!,
+        coverage: scored.coverage,
+        phrasingSimilarity: scored.phrasingSimilarity,
+        evidence: scored.evidence,
+        score: scored.score,
+        sharedWords: scored.sharedWords,
+        titleOrKeywordWords: scored.titleOrKeywordWords,
+        jargonWords: scored.jargonWords,
+        unrelatedWords: scored.unrelatedWords,
+      };
+      const { near } = scored;
+      if (near) match.closestPhrasing = this.phrasings[near.phrasing]!.text;
+      if (near?.question) match.closestQuestion = near.question;
+      matches.push(match);
+    });
+    matches.sort((a, b) => b.score - a.score || b.evidence - a.evidence || a.topic.id.localeCompare(b.topic.id));
+    return matches.slice(0, limit);
+  }
+
+  /**
+   * Scores every topic sharing at least one term with the question and hands each to `visit`, in no
+   * particular order. The scored object is reused from one topic to the next: copy what you keep.
+   */
+  private scoreTopics(
+    tokens: readonly string[],
+    jargonTokens: readonly string[],
+    comparePhrasings: boolean,
+    visit: (scored: Readonly<ScoredTopic>) => void,
+  ): void {
     const { unigrams, bigrams } = this.analyser.terms(tokens);
     const questionTerms = new Set(unigrams);
-    if (questionTerms.size === 0) return [];
+    if (questionTerms.size === 0) return;
     const jargon = new Set(jargonTokens.length > 0 ? this.analyser.terms(jargonTokens).unigrams : []);
     let questionWeight = 0;
     for (const term of questionTerms) questionWeight += this.weightOf(term);
@@ -231,28 +278,33 @@ export class TopicMatcher {
     let unrelatedWords = 0;
     for (const term of questionTerms) if (!this.inverseFrequency.has(term) && this.everydayWords.has(term)) unrelatedWords++;
 
-    const closest = comparePhrasings ? this.closestPhrasings(questionTerms, questionWeight) : new Map<number, Closest>();
-    const matches: TopicMatch[] = [];
+    const closest = comparePhrasings ? this.closestPhrasings(questionTerms, questionWeight) : undefined;
+    const scored: ScoredTopic = {
+      topicIndex: 0,
+      coverage: 0,
+      phrasingSimilarity: 0,
+      evidence: 0,
+      score: 0,
+      sharedWords: 0,
+      titleOrKeywordWords: 0,
+      jargonWords: 0,
+      unrelatedWords,
+      near: undefined,
+    };
     for (const topicIndex of touched) {
       const coverage = Math.min(1, unigramEvidence[topicIndex]! / questionWeight);
-      const near = closest.get(topicIndex);
+      const near = closest?.get(topicIndex);
       const phrasingSimilarity = near?.similarity ?? 0;
-      const score = 0.5 * coverage + 0.5 * phrasingSimilarity;
-      // Built field by field, not spread: rank() runs for every sentence of an account, and spreads cost garbage.
-      const match: TopicMatch = {
-        topic: this.topics[topicIndex]!,
-        coverage,
-        phrasingSimilarity,
-        evidence: evidence[topicIndex]!,
-        score,
-        sharedWords: shared[topicIndex]!,
-        titleOrKeywordWords: strong[topicIndex]!,
-        jargonWords: sharedJargon[topicIndex]!,
-        unrelatedWords,
-      };
-      if (near) match.closestPhrasing = this.phrasings[near.phrasing]!.text;
-      if (near?.question) match.closestQuestion = near.question;
-      matches.push(match);
+      scored.topicIndex = topicIndex;
+      scored.coverage = coverage;
+      scored.phrasingSimilarity = phrasingSimilarity;
+      scored.evidence = evidence[topicIndex]!;
+      scored.score = 0.5 * coverage + 0.5 * phrasingSimilarity;
+      scored.sharedWords = shared[topicIndex]!;
+      scored.titleOrKeywordWords = strong[topicIndex]!;
+      scored.jargonWords = sharedJargon[topicIndex]!;
+      scored.near = near;
+      visit(scored);
       evidence[topicIndex] = 0;
       unigramEvidence[topicIndex] = 0;
       shared[topicIndex] = 0;
@@ -261,8 +313,6 @@ export class TopicMatcher {
       seen[topicIndex] = 0;
     }
     touched.length = 0;
-    matches.sort((a, b) => b.score - a.score || b.evidence - a.evidence || a.topic.id.localeCompare(b.topic.id));
-    return matches.slice(0, limit);
   }
 
   /**
@@ -284,37 +334,44 @@ export class TopicMatcher {
       .filter((sentence) => sentence.mass > 0)
       .sort((a, b) => b.mass - a.mass)
       .slice(0, accountSentencesRanked);
-    const weighted = new Map<string, number>();
-    /** Per topic, the sentence closest to one of its phrasings and to one of its specific questions. */
-    const nearest = new Map<string, Pick<TopicMatch, 'phrasingSimilarity' | 'closestPhrasing' | 'closestQuestion'>>();
+    // Per topic (by index): the mass-weighted sum of its sentence scores, and the sentence closest to one of its
+    // phrasings and to one of its specific questions. Arrays, not objects per sentence: a long account has many.
+    const topicCount = this.topics.length;
+    const weighted = new Float64Array(topicCount);
+    const scoredIn = new Uint8Array(topicCount);
+    const nearestSimilarity = new Float64Array(topicCount);
+    const nearestPhrasing = new Int32Array(topicCount).fill(-1);
+    const nearestQuestion: Array<{ index: number; similarity: number } | undefined> = new Array(topicCount);
     let totalMass = 0;
     for (const { tokens, mass } of heaviest) {
       totalMass += mass;
-      for (const match of this.rank(tokens, this.topics.length, jargonOf(tokens))) {
-        const id = match.topic.id;
-        weighted.set(id, (weighted.get(id) ?? 0) + match.score * mass);
-        let near = nearest.get(id);
-        if (!near) {
-          near = { phrasingSimilarity: 0 };
-          nearest.set(id, near);
+      this.scoreTopics(tokens, jargonOf(tokens), true, (scored) => {
+        const { topicIndex, near } = scored;
+        scoredIn[topicIndex] = 1;
+        weighted[topicIndex]! += scored.score * mass;
+        if (scored.phrasingSimilarity > nearestSimilarity[topicIndex]!) {
+          nearestSimilarity[topicIndex] = scored.phrasingSimilarity;
+          nearestPhrasing[topicIndex] = near ? near.phrasing : -1;
         }
-        if (match.phrasingSimilarity > near.phrasingSimilarity) {
-          near.phrasingSimilarity = match.phrasingSimilarity;
-          near.closestPhrasing = match.closestPhrasing;
-        }
-        if (match.closestQuestion && match.closestQuestion.similarity > (near.closestQuestion?.similarity ?? 0))
-          near.closestQuestion = match.closestQuestion;
-      }
+        if (near?.question && near.question.similarity > (nearestQuestion[topicIndex]?.similarity ?? 0))
+          nearestQuestion[topicIndex] = near.question;
+      });
     }
     if (totalMass === 0) return [...whole.values()].slice(0, limit);
     const matches: TopicMatch[] = [];
-    for (const [id, sum] of weighted) {
-      const overall = whole.get(id);
-      const near = nearest.get(id);
-      if (!overall || !near) continue;
-      const match: TopicMatch = { ...overall, phrasingSimilarity: near.phrasingSimilarity, score: sum / totalMass };
-      if (near.closestPhrasing) match.closestPhrasing = near.closestPhrasing;
-      if (near.closestQuestion) match.closestQuestion = near.closestQuestion;
+    for (let topicIndex = 0; topicIndex < topicCount; topicIndex++) {
+      if (!scoredIn[topicIndex]) continue;
+      const overall = whole.get(this.topics[topicIndex]!.id);
+      if (!overall) continue;
+      const match: TopicMatch = {
+        ...overall,
+        phrasingSimilarity: nearestSimilarity[topicIndex]!,
+        score: weighted[topicIndex]! / totalMass,
+      };
+      const phrasing = nearestPhrasing[topicIndex]!;
+      if (phrasing >= 0) match.closestPhrasing = this.phrasings[phrasing]!.text;
+      const question = nearestQuestion[topicIndex];
+      if (question) match.closestQuestion = question;
       matches.push(match);
     }
     matches.sort((a, b) => b.score - a.score || b.evidence - a.evidence || a.topic.id.localeCompare(b.topic.id));

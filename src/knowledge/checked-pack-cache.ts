@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { threadId } from 'node:worker_threads';
 import type { KnowledgePack } from './pack-types.js';
 
 /**
@@ -77,7 +78,8 @@ export class CheckedPackCache {
         triage: pack.triage,
       };
       const file = this.fileFor(fingerprint);
-      const temporary = `${file}.${process.pid}.tmp`;
+      // The engine thread loads the pack too: each thread writes a file of its own, then renames it.
+      const temporary = `${file}.${process.pid}.${threadId}.tmp`;
       writeFileSync(temporary, JSON.stringify(stored));
       renameSync(temporary, file);
     } catch {

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { ConversationHandler, type TurnContext } from '../conversation/conversation-handler.js';
 import type { ConversationRecords } from '../conversation/conversation-records.js';
+import type { QuestionAnswerer } from '../conversation/question-answerer.js';
 import type { Reply } from '../conversation/reply.js';
 import type { Engine } from '../engine/index.js';
 import type { LeadRequests } from '../escalation/lead-requests.js';
@@ -19,8 +20,9 @@ export class MeasuredConversationHandler extends ConversationHandler {
     clock: Clock,
     private readonly metrics: Metrics,
     leads?: LeadRequests,
+    answerer?: QuestionAnswerer,
   ) {
-    super(engine, records, logger, clock, leads);
+    super(engine, records, logger, clock, leads, undefined, answerer);
   }
 
   override async text(text: string, turn: TurnContext): Promise<Reply> {

@@ -428,11 +428,21 @@ describe('Adaptive Card rendering reuses cards already expanded', () => {
     assert.match(inCity, /You work in Derby City/);
   });
 
-  it('hands out a card of its own each time: changing one does not change the next', () => {
+  it('hands out cards nobody can change, so one reply cannot change the next', () => {
     const answer = engine.answer('county lines');
     const one = cards.render(reply(answer)).card as { body: unknown[] };
-    one.body.length = 0;
+    assert.throws(() => {
+      one.body.length = 0;
+    }, TypeError);
     const two = cards.render(reply(answer)).card as { body: unknown[] };
     assert.ok(two.body.length > 0);
+  });
+
+  it('adds the lead offer to a copy: the next reply of the same card has no offer', () => {
+    const answer = engine.answer('county lines');
+    const offered = JSON.stringify(cards.render(reply(answer, { lead: { step: 'offer', topicId: answer.topicId } })).card);
+    const plain = JSON.stringify(cards.render(reply(answer)).card);
+    assert.match(offered, /Ask a safeguarding lead/);
+    assert.doesNotMatch(plain, /Ask a safeguarding lead/);
   });
 });

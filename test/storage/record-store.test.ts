@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import sinon from 'sinon';
 import { StoredConversationRecords, userKey } from '../../src/conversation/conversation-records.js';
 import { createLogger } from '../../src/logger.js';
 import { SqliteRecordStore } from '../../src/storage/sqlite-record-store.js';
@@ -115,6 +116,36 @@ describe('record store: SQLite specifics and npm run report', () => {
     raw.close();
     assert.deepEqual(keys, [{ user_key: userKey('29:user-abc', 'teams') }]);
     assert.doesNotMatch(keys[0]!.user_key, /user-abc/);
+  });
+
+  it("reads a person's area from SQLite once, then from memory; a new choice is kept; PostgreSQL mode reads every time", async () => {
+    for (const cacheAreas of [true, false]) {
+      const store = new SqliteRecordStore(join(directory, `areas-${cacheAreas}.sqlite`));
+      const reads = sinon.spy(store, 'getArea');
+      const records = new StoredConversationRecords(store, () => new Date(), createLogger('silent'), {
+        recordUnanswered: false,
+        cacheAreas,
+      });
+      assert.equal(await records.getArea('29:user-abc', 'teams'), undefined);
+      assert.equal(await records.getArea('29:user-abc', 'teams'), undefined);
+      await records.setArea('29:user-abc', 'teams', 'derby-city');
+      assert.equal(await records.getArea('29:user-abc', 'teams'), 'derby-city');
+      assert.equal(await records.getArea('29:user-abc', 'slack'), undefined);
+      assert.equal(reads.callCount, cacheAreas ? 2 : 4, `cacheAreas ${cacheAreas}`);
+      await store.close();
+    }
+  });
+
+  it('does not trust memory after a failed choice: the next message reads the store', async () => {
+    const store = new SqliteRecordStore(file);
+    const records = new StoredConversationRecords(store, () => new Date(), createLogger('silent'), { recordUnanswered: false });
+    await records.setArea('29:user-abc', 'teams', 'derbyshire');
+    sinon.stub(store, 'setArea').rejects(new Error('disk full'));
+    const reads = sinon.spy(store, 'getArea');
+    await records.setArea('29:user-abc', 'teams', 'derby-city');
+    assert.equal(await records.getArea('29:user-abc', 'teams'), 'derbyshire');
+    assert.equal(reads.callCount, 1);
+    await store.close();
   });
 
   it('npm run report shows counts, least helpful topics, unanswered questions and topics never asked', async () => {

@@ -23,7 +23,16 @@ export async function startTestApp(
   const { logger, lines: logs } = captureLogs();
   const knowledge = process.env.KNOWLEDGE_DIR ? { KNOWLEDGE_DIR: process.env.KNOWLEDGE_DIR } : {};
   const dataDirectory = mkdtempSync(join(tmpdir(), 'safeguarding-data-'));
-  const config = readConfig({ PORT: '0', HOST: '127.0.0.1', PLAYGROUND: 'off', DATA_DIR: dataDirectory, ...knowledge, ...environment });
+  // The engine thread is off unless a test turns it on (test/server/engine-thread.test.ts): each would load a second engine.
+  const config = readConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    PLAYGROUND: 'off',
+    ENGINE_THREAD: 'off',
+    DATA_DIR: dataDirectory,
+    ...knowledge,
+    ...environment,
+  });
   const app = await buildApp(config, { logger, ...dependencies });
   const { port } = await app.start();
   return {

@@ -37,7 +37,10 @@ export class RiskAssessor {
       score.probability >= thresholds.emergency ? 'emergency' : score.probability >= thresholds.possible ? 'possible' : 'none';
     if (band === 'none') return { band, signals, probability };
     // The editor's words for the danger when a signal saw it too; otherwise the words the model weighed most.
-    const words = score.weighedMost.map((word) => `"${word}"`).join(', ');
+    const words = score
+      .weighedMost()
+      .map((word) => `"${word}"`)
+      .join(', ');
     const reason = finding.reasons[0] ?? (words ? `These words weighed most: ${words}.` : undefined);
     return { band, signals, probability, ...(reason ? { reason } : {}) };
   }

@@ -10,19 +10,23 @@ import {
   type SparseFeatures,
 } from './risk-features.js';
 
-/** A word's own weights in one member: in the window (the word and its character n-grams) and in the message. */
-interface CachedWord {
-  window: number;
-  message: number;
-}
+/**
+ * What a word contributes wherever it stands, for every member at once: its vector row (-1: none),
+ * then for each member its own weight in the window (the word and its character n-grams) and in the
+ * message. One lookup per word instead of one per member and one for the row.
+ */
+type CachedWord = Float64Array;
 
 const wordCacheLimit = 50_000;
 
 export interface RiskScore {
   /** How likely the message is to describe a child at immediate risk now, 0 to 1. */
   probability: number;
-  /** The words of the window that weighed most towards danger, most first (at most three). */
-  weighedMost: string[];
+  /**
+   * The words of the window that weighed most towards danger, most first (at most three). Worked out
+   * only when asked (most messages are not alarming), and only before the model scores another message.
+   */
+  weighedMost(): string[];
 }
 
 /**
@@ -32,6 +36,10 @@ export interface RiskScore {
 export class RiskModel {
   private readonly members: RiskMember[];
   private readonly rowOfWord = new Map<string, number>();
+  private readonly wordCache = new Map<string, CachedWord>();
+  /** Every member's hashed feature weights, one table for the window and one for the message (see MemberWeights). */
+  private readonly windowTable: MemberWeights;
+  private readonly messageTable: MemberWeights;
 
   constructor(private readonly weights: RiskModelWeights) {
     const { header } = weights;
@@ -40,7 +48,11 @@ export class RiskModel {
     header.vocabulary.split(' ').forEach((word, row) => {
       if (word) this.rowOfWord.set(word, row);
     });
-    this.members = weights.members.map((member, index) => new RiskMember(header, member, header.layout.members[index]!));
+    this.windowTable = new MemberWeights(weights.members.map((member) => [member.windowFeatureIds, member.windowFeatureWeights]));
+    this.messageTable = new MemberWeights(weights.members.map((member) => [member.messageFeatureIds, member.messageFeatureWeights]));
+    this.members = weights.members.map(
+      (member, index) => new RiskMember(header, member, header.layout.members[index]!, index, this.windowTable, this.messageTable),
+    );
   }
 
   get thresholds(): { emergency: number; possible: number } {
@@ -48,7 +60,7 @@ export class RiskModel {
   }
 
   score(tokens: readonly string[]): RiskScore {
-    if (tokens.length === 0) return { probability: 0, weighedMost: [] };
+    if (tokens.length === 0) return { probability: 0, weighedMost: () => [] };
     const reading = this.read(tokens);
     let total = 0;
     let mostWorried: MemberScore | undefined;
@@ -59,34 +71,60 @@ export class RiskModel {
     }
     const logit = total / this.members.length;
     // The words come from the most worried member: the one whose reading most explains the alarm.
-    return { probability: 1 / (1 + Math.exp(-logit)), weighedMost: mostWorried?.explain() ?? [] };
+    return { probability: 1 / (1 + Math.exp(-logit)), weighedMost: () => mostWorried?.explain() ?? [] };
   }
 
   /** What every member needs of the message and is the same for all: word pairs hashed, vector rows, windows. */
   private read(tokens: readonly string[]): Reading {
     const count = tokens.length;
-    const pairs = new Int32Array(count).fill(-1);
-    const messagePairs = new Int32Array(count).fill(-1);
+    const members = this.members.length;
+    const pairs = new Float64Array(count * members);
+    const messagePairs = new Float64Array(count * members);
     const rows = new Int32Array(count);
+    const words: CachedWord[] = new Array(count);
     for (let index = 0; index < count; index++) {
       const word = tokens[index]!;
       const next = tokens[index + 1];
       if (next !== undefined) {
-        pairs[index] = pairFeature(word, next);
-        messagePairs[index] = messagePairFeature(word, next);
+        this.windowTable.allMembers(pairFeature(word, next), pairs, index * members);
+        this.messageTable.allMembers(messagePairFeature(word, next), messagePairs, index * members);
       }
-      rows[index] = this.rowOfWord.get(word) ?? -1;
+      const cached = this.cachedWord(word);
+      rows[index] = cached[0]!;
+      words[index] = cached;
     }
-    return { pairs, messagePairs, rows };
+    return { pairs, messagePairs, rows, words };
+  }
+
+  /** A word's row and every member's weights for it, remembered: most words recur from message to message. */
+  private cachedWord(word: string): CachedWord {
+    let cached = this.wordCache.get(word);
+    if (cached) return cached;
+    cached = new Float64Array(1 + 2 * this.members.length);
+    cached[0] = this.rowOfWord.get(word) ?? -1;
+    const features: SparseFeatures = { ids: [], values: [] };
+    ownWordFeatures(word, features);
+    const messageFeature = messageWordFeature(word);
+    this.members.forEach((member, index) => {
+      const own = member.ownWeights(features, messageFeature);
+      cached[1 + 2 * index] = own.window;
+      cached[2 + 2 * index] = own.message;
+    });
+    // A bound, so that a stream of made-up words cannot grow it without end.
+    if (this.wordCache.size >= wordCacheLimit) this.wordCache.clear();
+    this.wordCache.set(word, cached);
+    return cached;
   }
 }
 
 interface Reading {
-  /** Hashed feature of each word and the next (-1 for the last word), for the window and the message. */
-  pairs: Int32Array;
-  messagePairs: Int32Array;
+  /** Each member's weight for each word and the next (0 for the last word), in the window and in the message: word i, member m at i * members + m. */
+  pairs: Float64Array;
+  messagePairs: Float64Array;
   /** Row of each word's distilled vector, or -1. */
   rows: Int32Array;
+  /** Each word's cached weights (see CachedWord). */
+  words: CachedWord[];
 }
 
 interface MemberScore {
@@ -102,9 +140,6 @@ interface MemberScore {
  * year", "she is safe now", "what does the law say").
  */
 class RiskMember {
-  private readonly windowWeights: SparseWeights;
-  private readonly messageWeights: SparseWeights;
-  private readonly wordCache = new Map<string, CachedWord>();
   private scratch = {
     wordWeight: new Float64Array(0),
     weightSums: new Float64Array(1),
@@ -119,16 +154,20 @@ class RiskMember {
     private readonly weights: RiskMemberWeights,
     /** This member's reading window: how many words, and how far it moves on. */
     private readonly window: { windowWords: number; windowStride: number },
+    /** Its place among the members (where its weights sit in a CachedWord and in the tables). */
+    private readonly index: number,
+    private readonly windowTable: MemberWeights,
+    private readonly messageTable: MemberWeights,
   ) {
     this.hidden = header.hidden;
     this.rowWidth = header.layout.wordRowWidth;
-    this.windowWeights = new SparseWeights(weights.windowFeatureIds, weights.windowFeatureWeights);
-    this.messageWeights = new SparseWeights(weights.messageFeatureIds, weights.messageFeatureWeights);
   }
 
   score(tokens: readonly string[], reading: Reading): MemberScore {
     const count = tokens.length;
-    const { pairs, messagePairs, rows } = reading;
+    const { pairs, messagePairs, rows, words } = reading;
+    const own = 1 + 2 * this.index;
+    const members = this.windowTable.members;
     const { hidden, rowWidth } = this;
     const { wordRows, wordRowScales, hiddenBias, hiddenOut } = this.weights;
 
@@ -137,12 +176,10 @@ class RiskMember {
     const { wordWeight, weightSums, sums, withVector } = this.scratchFor(count);
     let messageScore = 0;
     for (let index = 0; index < count; index++) {
-      const cached = this.cachedWord(tokens[index]!);
-      const pair = pairs[index]!;
-      wordWeight[index] = cached.window + (pair < 0 ? 0 : this.windowWeights.get(pair));
+      const cached = words[index]!;
+      wordWeight[index] = cached[own]! + pairs[index * members + this.index]!;
       weightSums[index + 1] = weightSums[index]! + wordWeight[index]!;
-      const messagePair = messagePairs[index]!;
-      messageScore += cached.message + (messagePair < 0 ? 0 : this.messageWeights.get(messagePair));
+      messageScore += cached[own + 1]! + messagePairs[index * members + this.index]!;
 
       const base = index * rowWidth;
       const row = rows[index]!;
@@ -213,20 +250,12 @@ class RiskMember {
     return this.scratch;
   }
 
-  /**
-   * What a word contributes wherever it stands (its own and its character n-grams' weights, in the
-   * window and in the message, and its vector row), remembered: most words recur from message to message.
-   */
-  private cachedWord(word: string): CachedWord {
-    let cached = this.wordCache.get(word);
-    if (cached) return cached;
-    const features: SparseFeatures = { ids: [], values: [] };
-    ownWordFeatures(word, features);
-    cached = { window: this.windowWeights.dot(features), message: this.messageWeights.get(messageWordFeature(word)) };
-    // A bound, so that a stream of made-up words cannot grow it without end.
-    if (this.wordCache.size >= wordCacheLimit) this.wordCache.clear();
-    this.wordCache.set(word, cached);
-    return cached;
+  /** A word's own weights in this member, in the window (the word and its character n-grams) and in the message. */
+  ownWeights(features: SparseFeatures, messageFeature: number): { window: number; message: number } {
+    let window = 0;
+    for (let feature = 0; feature < features.ids.length; feature++)
+      window += this.windowTable.get(features.ids[feature]!, this.index) * features.values[feature]!;
+    return { window, message: this.messageTable.get(messageFeature, this.index) };
   }
 
   /** Each word's share of the winning window's score; the largest positive shares, as words. */
@@ -269,49 +298,81 @@ class RiskMember {
 }
 
 /**
- * Hashed feature weights, as the trainer writes them: ids in ascending order with their weights.
- * A lookup jumps to the ids sharing its top bits (an index built in one pass at start-up) and
- * searches the few there, so loading costs next to nothing and a lookup a handful of steps.
+ * Hashed feature weights of every member, as the trainer writes them (per member, ids in ascending
+ * order with their weights), in one open-addressing table: an id and all members' weights for it
+ * side by side in one slot, found in one or two probes. A message costs a few lookups per word, and
+ * in a busy server a lookup that misses the processor's cache costs more than the arithmetic: a
+ * sorted search per member touched several cache lines where this touches one.
  */
-class SparseWeights {
-  private static readonly bucketBits = 12;
-  private readonly bucketStarts: Uint32Array;
-  private readonly shift: number;
+class MemberWeights {
+  readonly members: number;
+  /** Slot i: the id at i * stride (-1: empty), then each member's weight (0 where it has none). */
+  private readonly ids: Int32Array;
+  private readonly weights: Float32Array;
+  private readonly stride: number;
+  private readonly mask: number;
 
-  constructor(
-    private readonly ids: Uint32Array,
-    private readonly weights: Float32Array,
-  ) {
-    this.shift = featureHashBits - SparseWeights.bucketBits;
-    const buckets = 1 << SparseWeights.bucketBits;
-    this.bucketStarts = new Uint32Array(buckets + 1);
-    let previous = -1;
-    for (let index = 0; index < ids.length; index++) {
-      const id = ids[index]!;
-      if (id <= previous || id >>> featureHashBits !== 0) throw new Error('risk model: feature ids out of order; retrain it.');
-      previous = id;
-      this.bucketStarts[(id >>> this.shift) + 1]!++;
+  constructor(tables: ReadonlyArray<readonly [Uint32Array, Float32Array]>) {
+    this.members = tables.length;
+    this.stride = 1 + tables.length;
+    const distinct = new Set<number>();
+    for (const [ids] of tables) {
+      let previous = -1;
+      for (const id of ids) {
+        if (id <= previous || id >>> featureHashBits !== 0) throw new Error('risk model: feature ids out of order; retrain it.');
+        previous = id;
+        distinct.add(id);
+      }
     }
-    for (let bucket = 0; bucket < buckets; bucket++) this.bucketStarts[bucket + 1]! += this.bucketStarts[bucket]!;
+    let capacity = 1;
+    // At most half full, so a lookup rarely probes more than twice.
+    while (capacity < 2 * distinct.size) capacity *= 2;
+    this.mask = capacity - 1;
+    const buffer = new ArrayBuffer(capacity * this.stride * 4);
+    this.ids = new Int32Array(buffer);
+    this.weights = new Float32Array(buffer);
+    for (let slot = 0; slot < capacity; slot++) this.ids[slot * this.stride] = -1;
+    tables.forEach(([ids, weights], member) => {
+      for (let index = 0; index < ids.length; index++) {
+        const at = this.place(ids[index]!);
+        this.weights[at + 1 + member] = weights[index]!;
+      }
+    });
   }
 
-  dot(features: SparseFeatures): number {
-    let total = 0;
-    for (let index = 0; index < features.ids.length; index++) total += this.get(features.ids[index]!) * features.values[index]!;
-    return total;
+  /** One member's weight for a feature (0 when it has none). */
+  get(id: number, member: number): number {
+    const at = this.find(id);
+    return at < 0 ? 0 : this.weights[at + 1 + member]!;
   }
 
-  get(id: number): number {
-    const bucket = id >>> this.shift;
-    let low = this.bucketStarts[bucket]!;
-    let high = this.bucketStarts[bucket + 1]!;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      const found = this.ids[middle]!;
-      if (found === id) return this.weights[middle]!;
-      if (found < id) low = middle + 1;
-      else high = middle;
+  /** Every member's weight for a feature, written into `into` from `offset` (left as they are when none has it). */
+  allMembers(id: number, into: Float64Array, offset: number): void {
+    const at = this.find(id);
+    if (at < 0) return;
+    for (let member = 0; member < this.members; member++) into[offset + member] = this.weights[at + 1 + member]!;
+  }
+
+  private find(id: number): number {
+    const { ids, stride, mask } = this;
+    // Ids are hashes already: their low bits spread evenly over the slots.
+    for (let slot = id & mask; ; slot = (slot + 1) & mask) {
+      const found = ids[slot * stride]!;
+      if (found === id) return slot * stride;
+      if (found === -1) return -1;
     }
-    return 0;
+  }
+
+  /** The slot for an id, taken for it if it has none yet. */
+  private place(id: number): number {
+    const { ids, stride, mask } = this;
+    for (let slot = id & mask; ; slot = (slot + 1) & mask) {
+      const found = ids[slot * stride]!;
+      if (found === id) return slot * stride;
+      if (found === -1) {
+        ids[slot * stride] = id;
+        return slot * stride;
+      }
+    }
   }
 }

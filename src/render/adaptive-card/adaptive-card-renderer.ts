@@ -6,6 +6,7 @@ import { cardActions } from '../../conversation/card-action.js';
 import type { Reply } from '../../conversation/reply.js';
 import type { ContactView } from '../../engine/index.js';
 import type { ContactGroup } from '../../knowledge/pack-types.js';
+import { answerFingerprint } from '../answer-fingerprint.js';
 import { type AnswerLayout, answerLayout, callNowText } from '../answer-layout.js';
 import {
   citationText,
@@ -69,8 +70,8 @@ const contactGroupHeadings: Record<ContactGroup, string> = {
  */
 export class AdaptiveCardRenderer {
   private readonly templates = new Map<CardTemplateName, ACData.Template>();
-  /** Cards already expanded, as JSON text, by template and view model (see render). */
-  private readonly expanded = new Map<string, string>();
+  /** Cards already expanded, by template and view model (see render). */
+  private readonly expanded = new Map<string, SharedCard>();
 
   constructor(
     cardsDirectory: string = defaultCardsDirectory,
@@ -92,15 +93,19 @@ export class AdaptiveCardRenderer {
     const template = chooseTemplate(reply);
     const named = reply.ref ? { ...reply, ref: refStandIn } : reply;
     // The view model is a function of the reply and the options alone (no clock, no randomness), so they are the key.
-    const key = `${template}\n${options.privateChatUrl ?? ''}\n${JSON.stringify(named)}`;
-    let text = this.expanded.get(key);
-    if (text === undefined) {
-      text = JSON.stringify(this.templates.get(template)!.expand({ $root: this.viewModel(named, options) }));
+    const key = `${template}\n${options.privateChatUrl ?? ''}\n${answerFingerprint(reply.answer)}\n${JSON.stringify({ ...named, answer: undefined })}`;
+    let expanded = this.expanded.get(key);
+    if (expanded === undefined) {
+      expanded = sharedCard(this.templates.get(template)!.expand({ $root: this.viewModel(named, options) }));
       if (this.expanded.size >= expandedCardsKept) this.expanded.delete(this.expanded.keys().next().value!);
-      this.expanded.set(key, text);
+      this.expanded.set(key, expanded);
     }
-    const card = JSON.parse(reply.ref ? text.replaceAll(refStandIn, reply.ref) : text) as Record<string, unknown>;
-    if (reply.lead) addLeadElement(card, reply.lead);
+    let card = reply.ref ? withRef(expanded.card, expanded.holdingRef, reply.ref) : expanded.card;
+    if (reply.lead) {
+      // The lead's element goes into the body and its mentions beside it: on copies, never on the card kept for others.
+      card = { ...card, body: [...(card.body as unknown[])] };
+      addLeadElement(card, reply.lead);
+    }
     return { template, card, summary: shortText(reply) };
   }
 
@@ -256,6 +261,41 @@ function triageMore(view: NonNullable<Reply['triage']>, summary: Reply['answer']
   ];
   section('For your record (copy and paste)', record.map((line) => esc(line)).join('\n\n'));
   return blocks;
+}
+
+/**
+ * An expanded card kept for every reply that draws the same: frozen, since each of those replies
+ * carries it (sharing whatever does not hold the ref), and with the parts that hold the ref stand-in
+ * marked, so only those are copied to put a reply's own ref in.
+ */
+interface SharedCard {
+  card: Record<string, unknown>;
+  holdingRef: ReadonlySet<object>;
+}
+
+function sharedCard(card: Record<string, unknown>): SharedCard {
+  const holdingRef = new Set<object>();
+  const mark = (node: unknown): boolean => {
+    if (typeof node === 'string') return node.includes(refStandIn);
+    if (node === null || typeof node !== 'object') return false;
+    let holds = false;
+    for (const child of Object.values(node)) if (mark(child)) holds = true;
+    if (holds) holdingRef.add(node);
+    Object.freeze(node);
+    return holds;
+  };
+  mark(card);
+  return { card, holdingRef };
+}
+
+/** The card with the reply's ref in place of the stand-in: copies along the paths that hold it, the rest shared. */
+function withRef<T>(node: T, holdingRef: ReadonlySet<object>, ref: string): T {
+  if (typeof node === 'string') return (node.includes(refStandIn) ? node.replaceAll(refStandIn, ref) : node) as T;
+  if (node === null || typeof node !== 'object' || !holdingRef.has(node)) return node;
+  if (Array.isArray(node)) return node.map((child) => withRef(child, holdingRef, ref)) as T;
+  const copy: Record<string, unknown> = {};
+  for (const [name, child] of Object.entries(node)) copy[name] = withRef(child, holdingRef, ref);
+  return copy as T;
 }
 
 export function chooseTemplate(reply: Reply): CardTemplateName {
