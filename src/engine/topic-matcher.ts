@@ -64,19 +64,11 @@ interface Closest {
   question?: { index: number; similarity: number };
 }
 
-/** What scoreTopics() hands over for each topic a question touches. */
-interface ScoredTopic {
+/** What scoreTopics() hands over for each topic a question touches: a match before its topic and closest phrasing are looked up. */
+type ScoredTopic = Omit<TopicMatch, 'topic' | 'closestPhrasing' | 'closestQuestion'> & {
   topicIndex: number;
-  coverage: number;
-  phrasingSimilarity: number;
-  evidence: number;
-  score: number;
-  sharedWords: number;
-  titleOrKeywordWords: number;
-  jargonWords: number;
-  unrelatedWords: number;
   near: Closest | undefined;
-}
+};
 
 interface CompiledTerm {
   weight: number;
