@@ -11,7 +11,7 @@ import type { TermAnalyser } from './term-analyser.js';
  */
 export interface TopicRankerWeights {
   header: TopicRankerHeader;
-  /** One row per topic: a weight per vocabulary term, then the bias. */
+  /** One row per topic: a weight per vocabulary term, then the bias; then, when the header has `field`, the field row. */
   rows: Float32Array;
 }
 
@@ -26,6 +26,12 @@ export interface TopicRankerHeader {
   vocabulary: string[];
   /** How much its probability adds to the matcher's score when the two are combined, and from what probability it answers on its own. */
   blend: { weight: number; answerFrom: number };
+  /**
+   * The field row, after the topic rows: whether a message is about the ranker's subject at all
+   * (learned from the accounts against long messages about something else), and from what
+   * probability the ranker may speak. Without it the ranker speaks for every message.
+   */
+  field?: { from: number };
   figures: Record<string, unknown>;
 }
 
@@ -85,6 +91,19 @@ export function rankerProbabilities(
   return scores;
 }
 
+/** The field row (row `topicCount`) as a probability: a logistic over the same features. */
+export function fieldProbability(
+  rows: Float32Array,
+  topicCount: number,
+  width: number,
+  features: { ids: number[]; values: number[] },
+): number {
+  const row = topicCount * width;
+  let score = rows[row + width - 1]!;
+  for (let index = 0; index < features.ids.length; index++) score += rows[row + features.ids[index]!]! * features.values[index]!;
+  return 1 / (1 + Math.exp(-score));
+}
+
 export class TopicRanker {
   private readonly columns: Map<string, number>;
   private readonly width: number;
@@ -96,6 +115,18 @@ export class TopicRanker {
 
   get blend(): TopicRankerHeader['blend'] {
     return this.weights.header.blend;
+  }
+
+  /** The probability that the message is about the ranker's subject at all (1 when it has no field row). */
+  fieldProbability(input: RankerInput): number {
+    const { topics } = this.weights.header;
+    if (!this.weights.header.field) return 1;
+    return fieldProbability(this.weights.rows, topics.length, this.width, rankerFeatures(input, this.columns));
+  }
+
+  /** The message is about the ranker's subject, so its topic probabilities may count. */
+  speaksFor(input: RankerInput): boolean {
+    return this.fieldProbability(input) >= (this.weights.header.field?.from ?? 0);
   }
 
   /** Each topic id with its probability. */

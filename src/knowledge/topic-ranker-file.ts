@@ -18,11 +18,14 @@ interface TopicRankerFile extends TopicRankerHeader {
   rows: string;
 }
 
+/** A row per topic, and the field row when there is one. */
+const rowCount = (header: TopicRankerHeader): number => header.topics.length + (header.field ? 1 : 0);
+
 export function encodeTopicRanker(header: TopicRankerHeader, rows: Float32Array): string {
   const width = header.vocabulary.length + 1;
   const scales: number[] = [];
   const bytes = new Int8Array(rows.length);
-  for (let topic = 0; topic < header.topics.length; topic++) {
+  for (let topic = 0; topic < rowCount(header); topic++) {
     let largest = 0;
     for (let index = 0; index < width; index++) largest = Math.max(largest, Math.abs(rows[topic * width + index]!));
     const scale = largest > 0 ? largest / 127 : 1;
@@ -41,7 +44,7 @@ export function readTopicRanker(directory: string = defaultTopicRankerDirectory)
   if (header.format !== 1) throw new Error(`${path}: unknown format ${String(header.format)}; retrain with npm run train:topics.`);
   const width = header.vocabulary.length + 1;
   const bytes = new Int8Array(Buffer.from(rows, 'base64'));
-  if (bytes.length !== width * header.topics.length || rowScales.length !== header.topics.length)
+  if (bytes.length !== width * rowCount(header) || rowScales.length !== rowCount(header))
     throw new Error(`${path}: its weights do not fit its topics and terms; retrain with npm run train:topics.`);
   const weights = new Float32Array(bytes.length);
   for (let index = 0; index < bytes.length; index++) weights[index] = bytes[index]! * rowScales[Math.floor(index / width)]!;

@@ -11,7 +11,7 @@ import {
   readTopicRanker,
   topicRankerFileName,
 } from '../../src/knowledge/topic-ranker-file.js';
-import { readLabelledAccounts, topicCorpusSha256 } from '../../training/topics/corpus.js';
+import { offTopicFolder, readLabelledAccounts, topicCorpusSha256 } from '../../training/topics/corpus.js';
 import { realEngine } from '../support/engine.js';
 
 const header = () => JSON.parse(readFileSync(join(defaultTopicRankerDirectory, topicRankerFileName), 'utf8')) as TopicRankerHeader;
@@ -73,6 +73,19 @@ describe('the learned topic ranker', () => {
       'Good afternoon, I look after the bookings for the parish hall. Could you tell me how to set up a shared calendar in Outlook so the caretaker and the playgroup leader can both see when the hall is booked, and how to make it repeat every second Tuesday?',
     );
     assert.equal(answer.kind, 'fallback');
+  });
+
+  it('leaves long messages about something else "not my subject" at least as often as the matcher alone', () => {
+    const { pack } = loadKnowledgePack(undefined, { topicRanker: false });
+    const without = createEngine(pack);
+    const messages = readFileSync(join(offTopicFolder, 'check-off-topic.jsonl'), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim())
+      .map((line) => (JSON.parse(line) as { q: string }).q);
+    assert.ok(messages.length >= 20);
+    const declined = (engine: { answer(question: string): { kind: string } }) =>
+      messages.filter((message) => engine.answer(message).kind !== 'answer').length;
+    assert.ok(declined(realEngine()) >= declined(without), `with the ranker ${declined(realEngine())}, without ${declined(without)}`);
   });
 
   it('changes the answers to long accounts only: without it, short questions are answered the same', () => {

@@ -36,7 +36,16 @@ export function readLabelledAccounts(folders: readonly string[] = topicCorpusFol
 
 /** What the model records it was trained on; CI compares it with the corpus, so the two cannot drift. */
 export function topicCorpusSha256(accounts: readonly LabelledAccount[] = readLabelledAccounts()): string {
-  return createHash('sha256')
-    .update(accounts.map((account) => `${account.file}\t${account.q}\t${account.topics.join(',')}`).join('\n'))
-    .digest('hex');
+  const hash = createHash('sha256').update(
+    accounts.map((account) => `${account.file}\t${account.q}\t${account.topics.join(',')}`).join('\n'),
+  );
+  // The messages about something else that the field row learns from, and the ones it is checked on.
+  for (const name of readdirSync(offTopicFolder)
+    .filter((file) => file.endsWith('.jsonl'))
+    .sort())
+    hash.update(`\n${name}\n`).update(readFileSync(join(offTopicFolder, name), 'utf8'));
+  return hash.digest('hex');
 }
+
+/** Long messages about something else (training/topics/off-topic/): what the ranker must leave "not my subject". */
+export const offTopicFolder = join(root, 'training', 'topics', 'off-topic');

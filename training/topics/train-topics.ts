@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '../../src/engine/index.js';
@@ -28,7 +28,16 @@ const phrasingWeight = 0.5;
 const minimumDocuments = 2;
 const folds = 5;
 const blendWeights = [0.8];
-const answerFroms = [0.1, 0.2];
+const answerFroms = [0.1, 0.125, 0.15, 0.2];
+const offTopicFolder = join(root, 'training', 'topics', 'off-topic');
+/** Messages about something else the field row learns from. */
+const offTopicTrainingFile = join(offTopicFolder, 'train-off-topic.jsonl');
+/** Other such messages, never trained on: a blend is chosen only as it leaves them "not my subject". */
+const offTopicCheckFile = join(offTopicFolder, 'check-off-topic.jsonl');
+/** Whether the ranker may speak: from this probability of the field row. */
+const fieldFrom = 0.5;
+/** All the messages about something else together weigh this share of what the accounts and phrasings weigh. */
+const offTopicShare = 0.5;
 
 interface Example {
   input: RankerInput;
@@ -89,6 +98,51 @@ function train(examples: Example[], vocabulary: string[], topicCount: number): F
   return rows;
 }
 
+/**
+ * The field row: a logistic regression over the same features, accounts and phrasings (1) against
+ * messages about something else (0), so that the ranker speaks only for messages about its subject.
+ */
+function trainField(inField: Example[], offTopic: RankerInput[], vocabulary: string[]): Float32Array {
+  const columns = new Map(vocabulary.map((term, index) => [term, index]));
+  const width = vocabulary.length + 1;
+  const row = new Float32Array(width);
+  const squared = new Float32Array(width).fill(1e-8);
+  const totalInField = inField.reduce((sum, example) => sum + example.weight, 0);
+  const offWeight = (offTopicShare * totalInField) / Math.max(1, offTopic.length);
+  const examples = [
+    ...inField.map((example) => ({ features: rankerFeatures(example.input, columns), label: 1, weight: example.weight })),
+    ...offTopic.map((input) => ({ features: rankerFeatures(input, columns), label: 0, weight: offWeight })),
+  ];
+  const next = random(seed + 1);
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    for (let index = examples.length - 1; index > 0; index--) {
+      const other = Math.floor(next() * (index + 1));
+      [examples[index], examples[other]] = [examples[other]!, examples[index]!];
+    }
+    for (const example of examples) {
+      let score = row[width - 1]!;
+      for (let k = 0; k < example.features.ids.length; k++) score += row[example.features.ids[k]!]! * example.features.values[k]!;
+      const gradient = (1 / (1 + Math.exp(-score)) - example.label) * example.weight;
+      const update = (column: number, value: number) => {
+        const step = gradient * value + l2 * row[column]!;
+        squared[column]! += step * step;
+        row[column]! -= (learningRate * step) / Math.sqrt(squared[column]!);
+      };
+      for (let k = 0; k < example.features.ids.length; k++) update(example.features.ids[k]!, example.features.values[k]!);
+      update(width - 1, 1);
+    }
+  }
+  return row;
+}
+
+/** The topic rows with the field row after them. */
+function withField(rows: Float32Array, field: Float32Array): Float32Array {
+  const all = new Float32Array(rows.length + field.length);
+  all.set(rows);
+  all.set(field, rows.length);
+  return all;
+}
+
 function vocabularyOf(examples: Example[]): string[] {
   const documents = new Map<string, number>();
   for (const example of examples) for (const term of example.input.keys()) documents.set(term, (documents.get(term) ?? 0) + 1);
@@ -112,6 +166,7 @@ function header(
     topics: pack.topics.map((topic) => topic.id),
     vocabulary,
     blend,
+    field: { from: fieldFrom },
     figures,
   };
 }
@@ -129,6 +184,19 @@ function passes(pack: KnowledgePack, accounts: Account[], misses?: Map<string, n
     }
   }
   return passed;
+}
+
+/** How many of the long off-topic messages a ranker leaves unanswered (anything but a topic answer). */
+function declined(pack: KnowledgePack, messages: string[]): number {
+  const engine = createEngine(pack);
+  return messages.filter((message) => engine.answer(message).kind !== 'answer').length;
+}
+
+function readMessages(file: string): string[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => (JSON.parse(line) as { q: string }).q);
 }
 
 function main(): void {
@@ -155,14 +223,18 @@ function main(): void {
 
   const grid = blendWeights.flatMap((weight) => answerFroms.map((answerFrom) => ({ weight, answerFrom })));
   const passedByBlend = grid.map(() => 0);
+  const declinedByBlend = grid.map(() => 0);
+  const offTopic = readMessages(offTopicCheckFile);
+  const offTopicInputs = readMessages(offTopicTrainingFile).map((message) => reader.rankerInput(message));
+  const offTopicExamples = offTopicInputs.map((input) => ({ input, topics: [], weight: 0 }));
   const foldOfAccount = accounts.map((account) => foldOf(account.q));
   let rankerTopRight = 0;
   const missesByBlend = grid.map(() => new Map<string, number>());
   for (let fold = 0; fold < folds; fold++) {
     const trainSet = [...phrasingExamples, ...accountExamples.filter((_, index) => foldOfAccount[index] !== fold)];
     const held = accounts.filter((_, index) => foldOfAccount[index] === fold);
-    const vocabulary = vocabularyOf(trainSet);
-    const rows = train(trainSet, vocabulary, pack.topics.length);
+    const vocabulary = vocabularyOf([...trainSet, ...offTopicExamples]);
+    const rows = withField(train(trainSet, vocabulary, pack.topics.length), trainField(trainSet, offTopicInputs, vocabulary));
     const columns = new Map(vocabulary.map((term, index) => [term, index]));
     accountExamples.forEach((example, index) => {
       if (foldOfAccount[index] !== fold) return;
@@ -174,13 +246,18 @@ function main(): void {
     grid.forEach((blend, index) => {
       const topicRanker = { header: header(pack, vocabulary, blend, corpusSha256, {}), rows };
       passedByBlend[index]! += passes({ ...pack, topicRanker }, held, missesByBlend[index]);
+      declinedByBlend[index]! += declined({ ...pack, topicRanker }, offTopic);
     });
     console.log(`  fold ${fold + 1}/${folds}: ${held.length} accounts held out`);
   }
   const matcherAlone = passes(pack, accounts);
   let bestIndex = 0;
+  // Declining the off-topic messages comes first (summed over the folds' rankers), then answers.
   grid.forEach((_, index) => {
-    if (passedByBlend[index]! > passedByBlend[bestIndex]!) bestIndex = index;
+    const better =
+      declinedByBlend[index]! > declinedByBlend[bestIndex]! ||
+      (declinedByBlend[index] === declinedByBlend[bestIndex] && passedByBlend[index]! > passedByBlend[bestIndex]!);
+    if (better) bestIndex = index;
   });
   const blend = grid[bestIndex]!;
   const percent = (count: number) => `${count}/${accounts.length} = ${((100 * count) / accounts.length).toFixed(1)}%`;
@@ -191,7 +268,8 @@ function main(): void {
     matcherAlone: percent(matcherAlone),
     rankerAloneTopTopic: percent(rankerTopRight),
     crossValidatedMisses: Object.fromEntries(missesByBlend[bestIndex]!),
-    grid: grid.map((entry, index) => ({ ...entry, passed: passedByBlend[index] })),
+    offTopicDeclined: `${declinedByBlend[bestIndex]}/${offTopic.length * folds}`,
+    grid: grid.map((entry, index) => ({ ...entry, passed: passedByBlend[index], offTopicDeclined: declinedByBlend[index] })),
   };
   console.log('Misses, cross-validated:', figures.crossValidatedMisses);
   console.log(
@@ -199,8 +277,8 @@ function main(): void {
   );
 
   const everything = [...phrasingExamples, ...accountExamples];
-  const vocabulary = vocabularyOf(everything);
-  const rows = train(everything, vocabulary, pack.topics.length);
+  const vocabulary = vocabularyOf([...everything, ...offTopicExamples]);
+  const rows = withField(train(everything, vocabulary, pack.topics.length), trainField(everything, offTopicInputs, vocabulary));
   writeFileSync(
     join(defaultTopicRankerDirectory, topicRankerFileName),
     encodeTopicRanker(header(pack, vocabulary, blend, corpusSha256, figures), rows),
@@ -213,6 +291,7 @@ Written by \`npm run train:topics\`; do not edit. Corpus SHA-256 \`${corpusSha25
 
 - Trained on ${accounts.length} long accounts labelled with the topics a safeguarding lead would accept (training/topics/corpus/ and the blind rounds already scored, eval/blind/), and ${phrasingExamples.length} of the pack's own phrasings.
 - ${vocabulary.length} terms; softmax regression (${epochs} epochs, Adagrad, seed ${seed}).
+- It speaks only when its field row (the accounts against ${offTopicInputs.length} messages about something else, training/topics/off-topic/train-off-topic.jsonl) gives the message a probability of ${fieldFrom} or more of being about its subject.
 - Combined with the matcher: its probability times ${blend.weight} is added to the matcher's score; it answers on its own from a probability of ${blend.answerFrom}.
 
 | Long accounts answered with a listed topic | |
@@ -220,6 +299,7 @@ Written by \`npm run train:topics\`; do not edit. Corpus SHA-256 \`${corpusSha25
 | Matcher alone, on the whole corpus | ${figures.matcherAlone} |
 | The ranker's top topic alone, five-fold cross-validated (not a reply: no "is this about the field at all" check, no emergency card) | ${figures.rankerAloneTopTopic} |
 | Matcher with the ranker, five-fold cross-validated (each account scored by a ranker not trained on it) | ${figures.crossValidated} |
+| Long messages about something else, never trained on, left "not my subject" (training/topics/off-topic/check-off-topic.jsonl, by each fold's ranker) | ${figures.offTopicDeclined} |
 
 These are figures on the corpus it learns from (cross-validated), not blind figures: those are in
 eval/blind/README.md, scored on rounds the project had not seen.
