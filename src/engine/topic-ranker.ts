@@ -66,6 +66,14 @@ export function rankerFeatures(input: RankerInput, columns: ReadonlyMap<string, 
   return { ids, values };
 }
 
+/** One row's weights times the features, plus its bias. */
+export function rowScore(rows: Float32Array, rowIndex: number, width: number, features: { ids: number[]; values: number[] }): number {
+  const row = rowIndex * width;
+  let score = rows[row + width - 1]!;
+  for (let index = 0; index < features.ids.length; index++) score += rows[row + features.ids[index]!]! * features.values[index]!;
+  return score;
+}
+
 /** Probabilities (softmax over the rows) for some features. */
 export function rankerProbabilities(
   rows: Float32Array,
@@ -76,9 +84,7 @@ export function rankerProbabilities(
   const scores = new Float64Array(topicCount);
   let highest = -Infinity;
   for (let topic = 0; topic < topicCount; topic++) {
-    const row = topic * width;
-    let score = rows[row + width - 1]!;
-    for (let index = 0; index < features.ids.length; index++) score += rows[row + features.ids[index]!]! * features.values[index]!;
+    const score = rowScore(rows, topic, width, features);
     scores[topic] = score;
     if (score > highest) highest = score;
   }
@@ -98,10 +104,7 @@ export function fieldProbability(
   width: number,
   features: { ids: number[]; values: number[] },
 ): number {
-  const row = topicCount * width;
-  let score = rows[row + width - 1]!;
-  for (let index = 0; index < features.ids.length; index++) score += rows[row + features.ids[index]!]! * features.values[index]!;
-  return 1 / (1 + Math.exp(-score));
+  return 1 / (1 + Math.exp(-rowScore(rows, topicCount, width, features)));
 }
 
 export class TopicRanker {
@@ -119,8 +122,8 @@ export class TopicRanker {
 
   /** The probability that the message is about the ranker's subject at all (1 when it has no field row). */
   fieldProbability(input: RankerInput): number {
-    const { topics } = this.weights.header;
-    if (!this.weights.header.field) return 1;
+    const { topics, field } = this.weights.header;
+    if (!field) return 1;
     return fieldProbability(this.weights.rows, topics.length, this.width, rankerFeatures(input, this.columns));
   }
 

@@ -11,7 +11,7 @@ import {
   readTopicRanker,
   topicRankerFileName,
 } from '../../src/knowledge/topic-ranker-file.js';
-import { offTopicFolder, readLabelledAccounts, topicCorpusSha256 } from '../../training/topics/corpus.js';
+import { readLabelledAccounts, readOffTopicMessages, topicCorpusSha256 } from '../../training/topics/corpus.js';
 import { realEngine } from '../support/engine.js';
 
 const header = () => JSON.parse(readFileSync(join(defaultTopicRankerDirectory, topicRankerFileName), 'utf8')) as TopicRankerHeader;
@@ -78,10 +78,7 @@ describe('the learned topic ranker', () => {
   it('leaves long messages about something else "not my subject" at least as often as the matcher alone', () => {
     const { pack } = loadKnowledgePack(undefined, { topicRanker: false });
     const without = createEngine(pack);
-    const messages = readFileSync(join(offTopicFolder, 'check-off-topic.jsonl'), 'utf8')
-      .split('\n')
-      .filter((line) => line.trim())
-      .map((line) => (JSON.parse(line) as { q: string }).q);
+    const messages = readOffTopicMessages('check-off-topic.jsonl');
     assert.ok(messages.length >= 20);
     const declined = (engine: { answer(question: string): { kind: string } }) =>
       messages.filter((message) => engine.answer(message).kind !== 'answer').length;

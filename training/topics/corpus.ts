@@ -49,3 +49,11 @@ export function topicCorpusSha256(accounts: readonly LabelledAccount[] = readLab
 
 /** Long messages about something else (training/topics/off-topic/): what the ranker must leave "not my subject". */
 export const offTopicFolder = join(root, 'training', 'topics', 'off-topic');
+
+/** The messages of one file of off-topic/ (train-off-topic.jsonl: learned from; check-off-topic.jsonl: checked on). */
+export function readOffTopicMessages(name: 'train-off-topic.jsonl' | 'check-off-topic.jsonl'): string[] {
+  return readFileSync(join(offTopicFolder, name), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => (JSON.parse(line) as { q: string }).q);
+}

@@ -1,13 +1,19 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '../../src/engine/index.js';
-import { type RankerInput, rankerFeatures, rankerProbabilities, type TopicRankerHeader } from '../../src/engine/topic-ranker.js';
+import {
+  fieldProbability,
+  type RankerInput,
+  rankerFeatures,
+  rankerProbabilities,
+  type TopicRankerHeader,
+} from '../../src/engine/topic-ranker.js';
 import { loadKnowledgePack } from '../../src/knowledge/load-knowledge-pack.js';
 import type { KnowledgePack } from '../../src/knowledge/pack-types.js';
 import { defaultTopicRankerDirectory, encodeTopicRanker, topicRankerFileName } from '../../src/knowledge/topic-ranker-file.js';
-import { type LabelledAccount as Account, readLabelledAccounts, topicCorpusSha256 } from './corpus.js';
+import { type LabelledAccount as Account, readLabelledAccounts, readOffTopicMessages, topicCorpusSha256 } from './corpus.js';
 
 /**
  * `npm run train:topics`: trains the learned topic ranker from long accounts labelled with the topics
@@ -29,11 +35,6 @@ const minimumDocuments = 2;
 const folds = 5;
 const blendWeights = [0.8];
 const answerFroms = [0.1, 0.125, 0.15, 0.2];
-const offTopicFolder = join(root, 'training', 'topics', 'off-topic');
-/** Messages about something else the field row learns from. */
-const offTopicTrainingFile = join(offTopicFolder, 'train-off-topic.jsonl');
-/** Other such messages, never trained on: a blend is chosen only as it leaves them "not my subject". */
-const offTopicCheckFile = join(offTopicFolder, 'check-off-topic.jsonl');
 /** Whether the ranker may speak: from this probability of the field row. */
 const fieldFrom = 0.5;
 /** All the messages about something else together weigh this share of what the accounts and phrasings weigh. */
@@ -57,6 +58,13 @@ function random(seedValue: number): () => number {
 
 function foldOf(text: string): number {
   return createHash('sha256').update(text).digest()[0]! % folds;
+}
+
+/** Adagrad with L2 on one weight: rare terms keep learning after common ones have settled. */
+function adagradStep(weights: Float32Array, squared: Float32Array, at: number, gradient: number): void {
+  const step = gradient + l2 * weights[at]!;
+  squared[at]! += step * step;
+  weights[at]! -= (learningRate * step) / Math.sqrt(squared[at]!);
 }
 
 /** Softmax regression where any listed topic is right: the loss is -log of the probability of the set. */
@@ -84,14 +92,8 @@ function train(examples: Example[], vocabulary: string[], topicCount: number): F
         const gradient = (probabilities[topic]! - target) * example.weight;
         if (Math.abs(gradient) < 1e-6) continue;
         const row = topic * width;
-        // Adagrad: rare terms keep learning after common ones have settled.
-        const update = (column: number, value: number) => {
-          const step = gradient * value + l2 * rows[row + column]!;
-          squared[row + column]! += step * step;
-          rows[row + column]! -= (learningRate * step) / Math.sqrt(squared[row + column]!);
-        };
-        for (let k = 0; k < feature.ids.length; k++) update(feature.ids[k]!, feature.values[k]!);
-        update(width - 1, 1);
+        for (let k = 0; k < feature.ids.length; k++) adagradStep(rows, squared, row + feature.ids[k]!, gradient * feature.values[k]!);
+        adagradStep(rows, squared, row + width - 1, gradient);
       }
     }
   }
@@ -120,16 +122,10 @@ function trainField(inField: Example[], offTopic: RankerInput[], vocabulary: str
       [examples[index], examples[other]] = [examples[other]!, examples[index]!];
     }
     for (const example of examples) {
-      let score = row[width - 1]!;
-      for (let k = 0; k < example.features.ids.length; k++) score += row[example.features.ids[k]!]! * example.features.values[k]!;
-      const gradient = (1 / (1 + Math.exp(-score)) - example.label) * example.weight;
-      const update = (column: number, value: number) => {
-        const step = gradient * value + l2 * row[column]!;
-        squared[column]! += step * step;
-        row[column]! -= (learningRate * step) / Math.sqrt(squared[column]!);
-      };
-      for (let k = 0; k < example.features.ids.length; k++) update(example.features.ids[k]!, example.features.values[k]!);
-      update(width - 1, 1);
+      const gradient = (fieldProbability(row, 0, width, example.features) - example.label) * example.weight;
+      for (let k = 0; k < example.features.ids.length; k++)
+        adagradStep(row, squared, example.features.ids[k]!, gradient * example.features.values[k]!);
+      adagradStep(row, squared, width - 1, gradient);
     }
   }
   return row;
@@ -143,9 +139,10 @@ function withField(rows: Float32Array, field: Float32Array): Float32Array {
   return all;
 }
 
-function vocabularyOf(examples: Example[]): string[] {
+/** The terms found in at least `minimumDocuments` of the messages. */
+function vocabularyOf(inputs: RankerInput[]): string[] {
   const documents = new Map<string, number>();
-  for (const example of examples) for (const term of example.input.keys()) documents.set(term, (documents.get(term) ?? 0) + 1);
+  for (const input of inputs) for (const term of input.keys()) documents.set(term, (documents.get(term) ?? 0) + 1);
   return [...documents]
     .filter(([, count]) => count >= minimumDocuments)
     .map(([term]) => term)
@@ -192,13 +189,6 @@ function declined(pack: KnowledgePack, messages: string[]): number {
   return messages.filter((message) => engine.answer(message).kind !== 'answer').length;
 }
 
-function readMessages(file: string): string[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line) => (JSON.parse(line) as { q: string }).q);
-}
-
 function main(): void {
   const { pack } = loadKnowledgePack(join(root, 'knowledge'), { topicRanker: false });
   const reader = createEngine(pack);
@@ -224,16 +214,16 @@ function main(): void {
   const grid = blendWeights.flatMap((weight) => answerFroms.map((answerFrom) => ({ weight, answerFrom })));
   const passedByBlend = grid.map(() => 0);
   const declinedByBlend = grid.map(() => 0);
-  const offTopic = readMessages(offTopicCheckFile);
-  const offTopicInputs = readMessages(offTopicTrainingFile).map((message) => reader.rankerInput(message));
-  const offTopicExamples = offTopicInputs.map((input) => ({ input, topics: [], weight: 0 }));
+  // Messages about something else: the field row learns from the first file and is checked on the second.
+  const offTopicInputs = readOffTopicMessages('train-off-topic.jsonl').map((message) => reader.rankerInput(message));
+  const offTopic = readOffTopicMessages('check-off-topic.jsonl');
   const foldOfAccount = accounts.map((account) => foldOf(account.q));
   let rankerTopRight = 0;
   const missesByBlend = grid.map(() => new Map<string, number>());
   for (let fold = 0; fold < folds; fold++) {
     const trainSet = [...phrasingExamples, ...accountExamples.filter((_, index) => foldOfAccount[index] !== fold)];
     const held = accounts.filter((_, index) => foldOfAccount[index] === fold);
-    const vocabulary = vocabularyOf([...trainSet, ...offTopicExamples]);
+    const vocabulary = vocabularyOf([...trainSet.map((example) => example.input), ...offTopicInputs]);
     const rows = withField(train(trainSet, vocabulary, pack.topics.length), trainField(trainSet, offTopicInputs, vocabulary));
     const columns = new Map(vocabulary.map((term, index) => [term, index]));
     accountExamples.forEach((example, index) => {
@@ -277,7 +267,7 @@ function main(): void {
   );
 
   const everything = [...phrasingExamples, ...accountExamples];
-  const vocabulary = vocabularyOf([...everything, ...offTopicExamples]);
+  const vocabulary = vocabularyOf([...everything.map((example) => example.input), ...offTopicInputs]);
   const rows = withField(train(everything, vocabulary, pack.topics.length), trainField(everything, offTopicInputs, vocabulary));
   writeFileSync(
     join(defaultTopicRankerDirectory, topicRankerFileName),
