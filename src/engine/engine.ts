@@ -147,16 +147,15 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
   const rankAccount = (sentences: readonly AccountSentence[]): RankedTopic[] => {
     const matched = matcher.rankAccount(sentences, ranker ? pack.topics.length : 5, jargonOf);
     if (!ranker) return matched.map((match) => ({ ...match, matchedScore: match.score, learned: 0 }));
-    const input = rankerInput(sentences, analyser);
+    const learned = ranker.probabilities(rankerInput(sentences, analyser));
     // A long message about something else (a hall booking, a password): the ranker knows only
     // safeguarding topics and would give it one, and the matcher finds loose words in common with
     // many, so only a topic the matcher alone is sure of may answer it.
-    if (!ranker.speaksFor(input))
+    if (!learned)
       return matched
         .filter((match) => match.score >= thresholds.answer)
         .slice(0, 5)
         .map((match) => ({ ...match, matchedScore: match.score, learned: 0 }));
-    const learned = ranker.probabilities(input);
     const { weight } = ranker.blend;
     const combined = matched
       .map((match) => {

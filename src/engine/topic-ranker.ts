@@ -120,22 +120,15 @@ export class TopicRanker {
     return this.weights.header.blend;
   }
 
-  /** The probability that the message is about the ranker's subject at all (1 when it has no field row). */
-  fieldProbability(input: RankerInput): number {
+  /**
+   * Each topic id with its probability, or undefined when the field row says the message is not
+   * about the ranker's subject (then its probabilities must not count). The features are read once for both.
+   */
+  probabilities(input: RankerInput): Map<string, number> | undefined {
     const { topics, field } = this.weights.header;
-    if (!field) return 1;
-    return fieldProbability(this.weights.rows, topics.length, this.width, rankerFeatures(input, this.columns));
-  }
-
-  /** The message is about the ranker's subject, so its topic probabilities may count. */
-  speaksFor(input: RankerInput): boolean {
-    return this.fieldProbability(input) >= (this.weights.header.field?.from ?? 0);
-  }
-
-  /** Each topic id with its probability. */
-  probabilities(input: RankerInput): Map<string, number> {
-    const { topics } = this.weights.header;
-    const probabilities = rankerProbabilities(this.weights.rows, topics.length, this.width, rankerFeatures(input, this.columns));
+    const features = rankerFeatures(input, this.columns);
+    if (field && fieldProbability(this.weights.rows, topics.length, this.width, features) < field.from) return undefined;
+    const probabilities = rankerProbabilities(this.weights.rows, topics.length, this.width, features);
     return new Map(topics.map((id, index) => [id, probabilities[index]!]));
   }
 }
