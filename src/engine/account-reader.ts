@@ -9,6 +9,8 @@ export interface AccountSentence {
   tokens: string[];
   /** 1 for an ordinary sentence; less for an opening that only says who is writing; more for the question asked. */
   weight: number;
+  /** The sentence asks something (it ends with a question mark). */
+  asks: boolean;
 }
 
 export interface AccountReaderOptions {
@@ -42,15 +44,15 @@ export class AccountReader {
    * birth says nothing about which part of the procedure applies, and left in, unknown words weigh
    * against an answer ("I don't know") however clear the concern is.
    */
-  sentences(text: string): Array<{ text: string; weight: number }> {
+  sentences(text: string): Array<{ text: string; weight: number; asks: boolean }> {
     const cleaned = this.withoutNames(this.options.redact(text).replace(placeholders, ' '));
-    const sentences: Array<{ text: string; weight: number }> = [];
+    const sentences: Array<{ text: string; weight: number; asks: boolean }> = [];
     for (const part of cleaned.split(sentenceEnd)) {
       if (!part || !/[a-z0-9]/i.test(part)) continue;
       const trimmed = part.trim();
       const question = /\?\s*$/.test(trimmed);
       const opening = sentences.length === 0 && !question && tokenise(trimmed).length <= 7 && rolePattern.test(trimmed);
-      sentences.push({ text: trimmed, weight: opening ? openingRoleWeight : question ? questionWeight : 1 });
+      sentences.push({ text: trimmed, weight: opening ? openingRoleWeight : question ? questionWeight : 1, asks: question });
     }
     return sentences;
   }
@@ -62,11 +64,11 @@ export class AccountReader {
       const tokens = toTokens(sentence.text);
       if (tokens.length === 0) continue;
       if (tokens.length <= longestSentenceWords) {
-        read.push({ tokens, weight: sentence.weight });
+        read.push({ tokens, weight: sentence.weight, asks: sentence.asks });
         continue;
       }
       for (let start = 0; start < tokens.length; start += stretchStep) {
-        read.push({ tokens: tokens.slice(start, start + stretchWords), weight: sentence.weight });
+        read.push({ tokens: tokens.slice(start, start + stretchWords), weight: sentence.weight, asks: sentence.asks });
         if (start + stretchWords >= tokens.length) break;
       }
     }

@@ -1,4 +1,5 @@
 import type { AccountSentence } from './account-reader.js';
+import { type LabelledFeatures, NearestAccounts, type NearestAccountsSettings } from './nearest-accounts.js';
 import type { TermAnalyser } from './term-analyser.js';
 
 /**
@@ -13,6 +14,8 @@ export interface TopicRankerWeights {
   header: TopicRankerHeader;
   /** One row per topic: a weight per vocabulary term, then the bias; then, when the header has `field`, the field row. */
   rows: Float32Array;
+  /** The labelled accounts it learned from, as features, when the header has `nearest`. */
+  accounts?: LabelledFeatures[];
 }
 
 export interface TopicRankerHeader {
@@ -32,19 +35,39 @@ export interface TopicRankerHeader {
    * probability the ranker may speak. Without it the ranker speaks for every message.
    */
   field?: { from: number };
+  /**
+   * The closest labelled accounts vote too: the topic probabilities are the softmax's, with this
+   * `share` given to the accounts' votes instead. Without it the softmax speaks alone.
+   */
+  nearest?: NearestAccountsSettings & { share: number };
   figures: Record<string, unknown>;
 }
 
 /** A message as the ranker reads it: each term and how much it counts. */
 export type RankerInput = Map<string, number>;
 
-/** The terms of an account's sentences, each counted once per sentence at that sentence's weight. */
+/**
+ * A word read where the message asks its question is also a term of its own, with this prefix: an
+ * account's story names many harms, its question says which part of the procedure is wanted
+ * ("is there a simple way of explaining the different kinds of online risk?").
+ */
+export const askedTermPrefix = '?';
+/** Where no sentence ends with a question mark (dictation, "what do i do now" without one), the question is usually last. */
+const askingTailSentences = 2;
+
+/**
+ * The terms of an account's sentences, each counted once per sentence at that sentence's weight;
+ * and the words of the sentences that ask (ending with "?", or the last two) as asked terms.
+ */
 export function rankerInput(sentences: readonly AccountSentence[], analyser: TermAnalyser): RankerInput {
   const input: RankerInput = new Map();
-  for (const sentence of sentences) {
+  const add = (term: string, count: number) => input.set(term, (input.get(term) ?? 0) + count);
+  const tailFrom = sentences.length - askingTailSentences;
+  sentences.forEach((sentence, index) => {
     const { unigrams, bigrams } = analyser.terms(sentence.tokens);
-    for (const term of new Set([...unigrams, ...bigrams])) input.set(term, (input.get(term) ?? 0) + sentence.weight);
-  }
+    for (const term of new Set([...unigrams, ...bigrams])) add(term, sentence.weight);
+    if (sentence.asks || index >= tailFrom) for (const word of unigrams) add(`${askedTermPrefix}${word}`, 1);
+  });
   return input;
 }
 
@@ -110,10 +133,14 @@ export function fieldProbability(
 export class TopicRanker {
   private readonly columns: Map<string, number>;
   private readonly width: number;
+  private readonly nearest: NearestAccounts | undefined;
 
   constructor(private readonly weights: TopicRankerWeights) {
-    this.columns = new Map(weights.header.vocabulary.map((term, index) => [term, index]));
-    this.width = weights.header.vocabulary.length + 1;
+    const { vocabulary, topics, nearest } = weights.header;
+    this.columns = new Map(vocabulary.map((term, index) => [term, index]));
+    this.width = vocabulary.length + 1;
+    this.nearest =
+      nearest && weights.accounts ? new NearestAccounts(weights.accounts, vocabulary.length, topics.length, nearest) : undefined;
   }
 
   get blend(): TopicRankerHeader['blend'] {
@@ -129,6 +156,12 @@ export class TopicRanker {
     const features = rankerFeatures(input, this.columns);
     if (field && fieldProbability(this.weights.rows, topics.length, this.width, features) < field.from) return undefined;
     const probabilities = rankerProbabilities(this.weights.rows, topics.length, this.width, features);
+    const share = this.weights.header.nearest?.share ?? 0;
+    if (this.nearest && share > 0) {
+      const votes = this.nearest.votes(features);
+      for (let topic = 0; topic < topics.length; topic++)
+        probabilities[topic] = (1 - share) * probabilities[topic]! + share * votes[topic]!;
+    }
     return new Map(topics.map((id, index) => [id, probabilities[index]!]));
   }
 }

@@ -33,15 +33,20 @@ describe('the learned topic ranker', () => {
     const written = readTopicRanker()!;
     const folder = mkdtempSync(join(tmpdir(), 'topic-ranker-'));
     try {
-      writeFileSync(join(folder, topicRankerFileName), encodeTopicRanker(written.header, written.rows));
+      writeFileSync(join(folder, topicRankerFileName), encodeTopicRanker(written.header, written.rows, written.accounts));
       const again = readTopicRanker(folder)!;
       assert.equal(again.rows.length, written.rows.length);
+      assert.ok(written.accounts && written.accounts.length === readLabelledAccounts().length, 'the labelled accounts it votes with');
+      assert.deepEqual(again.accounts, written.accounts);
       let largestDifference = 0;
       for (let index = 0; index < written.rows.length; index++)
         largestDifference = Math.max(largestDifference, Math.abs(again.rows[index]! - written.rows[index]!));
       assert.ok(largestDifference < 1e-5, `weights moved by ${largestDifference}`);
       writeFileSync(join(folder, topicRankerFileName), JSON.stringify({ ...written.header, format: 9, rowScales: [], rows: '' }));
       assert.throws(() => readTopicRanker(folder), /unknown format 9; retrain with npm run train:topics/);
+      const file = JSON.parse(encodeTopicRanker(written.header, written.rows, written.accounts)) as Record<string, unknown>;
+      writeFileSync(join(folder, topicRankerFileName), JSON.stringify({ ...file, accountValues: '' }));
+      assert.throws(() => readTopicRanker(folder), /its accounts do not fit its terms; retrain with npm run train:topics/);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
