@@ -20,8 +20,13 @@ export interface NearestAccountsSettings {
  * account's vote is its closeness squared, so the closest count most.
  */
 export class NearestAccounts {
-  /** For each feature column, the accounts that have it and its value in each. */
-  private readonly postings: Array<{ accounts: Int32Array; values: Float32Array }>;
+  /**
+   * For each feature column, the accounts that have it and its value in each, one column after
+   * another: column c's run is from starts[c] to starts[c + 1].
+   */
+  private readonly starts: Int32Array;
+  private readonly accountOf: Int32Array;
+  private readonly valueOf: Float32Array;
   private readonly topics: number[][];
 
   constructor(
@@ -31,16 +36,17 @@ export class NearestAccounts {
     private readonly settings: NearestAccountsSettings,
   ) {
     this.topics = accounts.map((account) => account.topics);
-    const lengths = new Int32Array(columnCount);
-    for (const account of accounts) for (const id of account.ids) lengths[id]!++;
-    this.postings = Array.from(lengths, (length) => ({ accounts: new Int32Array(length), values: new Float32Array(length) }));
-    const filled = new Int32Array(columnCount);
+    this.starts = new Int32Array(columnCount + 1);
+    for (const account of accounts) for (const id of account.ids) this.starts[id + 1]!++;
+    for (let column = 0; column < columnCount; column++) this.starts[column + 1]! += this.starts[column]!;
+    this.accountOf = new Int32Array(this.starts[columnCount]!);
+    this.valueOf = new Float32Array(this.accountOf.length);
+    const next = this.starts.slice(0, columnCount);
     accounts.forEach((account, accountIndex) => {
       account.ids.forEach((id, at) => {
-        const posting = this.postings[id]!;
-        posting.accounts[filled[id]!] = accountIndex;
-        posting.values[filled[id]!] = account.values[at]!;
-        filled[id]!++;
+        this.accountOf[next[id]!] = accountIndex;
+        this.valueOf[next[id]!] = account.values[at]!;
+        next[id]!++;
       });
     });
   }
@@ -49,10 +55,10 @@ export class NearestAccounts {
   votes(features: { ids: number[]; values: number[] }): Float64Array {
     const closeness = new Float64Array(this.topics.length);
     features.ids.forEach((id, at) => {
-      const posting = this.postings[id];
-      if (!posting) return;
+      if (id < 0 || id + 1 >= this.starts.length) return;
       const value = features.values[at]!;
-      for (let index = 0; index < posting.accounts.length; index++) closeness[posting.accounts[index]!]! += value * posting.values[index]!;
+      for (let index = this.starts[id]!; index < this.starts[id + 1]!; index++)
+        closeness[this.accountOf[index]!]! += value * this.valueOf[index]!;
     });
     const closest: number[] = [];
     closeness.forEach((similarity, account) => {

@@ -48,7 +48,7 @@ describe('the closest labelled accounts', () => {
         ]),
       ),
     ];
-    [0, 2 / 3, 1 / 3].forEach((expected, topic) => assert.ok(Math.abs(votes[topic]! - expected) < 1e-12, `votes ${votes}`));
+    for (const [topic, expected] of [0, 2 / 3, 1 / 3].entries()) assert.ok(Math.abs(votes[topic]! - expected) < 1e-12, `votes ${votes}`);
     assert.deepEqual([...nearest.votes({ ids: [], values: [] })], [0, 0, 0]);
   });
 });
