@@ -51,7 +51,7 @@ export type RankerInput = Map<string, number>;
  * account's story names many harms, its question says which part of the procedure is wanted
  * ("is there a simple way of explaining the different kinds of online risk?").
  */
-export const askedTermPrefix = '?';
+const askedTermPrefix = '?';
 /** Where no sentence ends with a question mark (dictation, "what do i do now" without one), the question is usually last. */
 const askingTailSentences = 2;
 
