@@ -105,6 +105,9 @@ describe('immediate-risk detection', () => {
     // "rn" and "atm" say when, not what: alone they are no alarm.
     'cant talk rn, whats the lado number',
     'atm we use a filtering system, is it enough',
+    // A figure of speech the writer says is one, and an anonymised case told for training: deciding signals that fired on them before.
+    'she is scared her dad will kill her when he sees the photo (not literally, she is fine and at her aunts)',
+    'anonymised example for our DSL briefing: a girl was sent gifts to do sexual things on camera for viewers; police and social care acted and she is well supported',
   ];
   for (const question of notEmergencies) {
     it(`does not raise an alarm for "${question}"`, () => {
