@@ -22,6 +22,8 @@ import { loadWordVectors } from './word-vectors.js';
  * writes models/risk-model.{json,bin,md}. Same corpus, same seed: same model.
  *
  *   --experiment     train and print dev figures only; write nothing (for trying settings)
+ *   --experiment held-out/*.jsonl   the same, and the figures on labelled files kept out of training
+ *                    (corpus lines {"text", "label"} or eval lines {"q", "kind"}), with their mistakes
  *   --figures-only   write risk-model.md again from risk-model.json, without training
  */
 const settings: TrainingSettings = {
@@ -119,6 +121,21 @@ function main(): void {
   printFigures('dev', devFigures);
   if (experiment) {
     console.log(`dev separation: ${separation(devScored.map((item) => ({ emergency: item.emergency, p: item.probability })))}`);
+    for (const file of process.argv.slice(2).filter((argument) => argument.endsWith('.jsonl'))) {
+      const messages = readHeldOut(file);
+      const scored = scoreAll(messages);
+      printFigures(`held out ${file}`, figuresAt(scored, thresholds));
+      scored.forEach((item, index) => {
+        const band =
+          item.signalled || item.probability >= thresholds.emergency
+            ? 'emergency'
+            : item.probability >= thresholds.possible
+              ? 'possible'
+              : 'none';
+        if ((band === 'emergency') !== item.emergency)
+          console.log(`  ${file}:${index + 1} ${messages[index]!.label}, got ${band} (p ${item.probability.toFixed(3)})`);
+      });
+    }
     // Dev's misses and false alarms, to read (`npm run --silent eval:risk -- training/risk/dev/*.jsonl` shows them with the whole engine).
     console.log('Experiment: nothing written, and the test split was not scored.');
     return;
@@ -143,6 +160,18 @@ function main(): void {
   writeFileSync(join(modelDirectory, riskModelFileNames.weights), encodeRiskModelWeights(weights.members));
   writeFileSync(join(modelDirectory, 'risk-model.md'), figuresPage(header, { train: trainFigures, dev: devFigures, test: testFigures }));
   console.log(`Wrote models/ in ${seconds(started)}.`);
+}
+
+/** Corpus lines, or eval lines (an eval case is an emergency when its kind says so). */
+function readHeldOut(file: string): LabelledMessage[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => {
+      const value = JSON.parse(line) as { text?: string; q?: string; label?: string; kind?: string };
+      const emergency = value.label ? value.label === 'emergency' : value.kind === 'emergency';
+      return { text: value.text ?? value.q ?? '', label: emergency ? 'emergency' : 'none', topic: null };
+    });
 }
 
 /** Training words with vectors, then the most common English words, without digits-only tokens. */
