@@ -107,9 +107,9 @@ describe('immediate-risk detection', () => {
     'atm we use a filtering system, is it enough',
     // A figure of speech the writer says is one, and an anonymised case told for training: deciding signals that fired on them before.
     'she is scared her dad will kill her when he sees the photo (not literally, she is fine and at her aunts)',
+    'anonymised example for our DSL briefing: a girl was sent gifts to do sexual things on camera for viewers; police and social care acted and she is well supported',
     // "her dad's picking her up" reads as "dads picking her up": a parent collecting, not an adult from online.
     "a man on roblox asked her for photos, she did not send any and her dad's picking her up after class",
-    'anonymised example for our DSL briefing: a girl was sent gifts to do sexual things on camera for viewers; police and social care acted and she is well supported',
   ];
   for (const question of notEmergencies) {
     it(`does not raise an alarm for "${question}"`, () => {

@@ -23,11 +23,17 @@ export interface Thresholds {
   possible: number;
 }
 
+/** The band a message gets: a deciding signal or the emergency threshold, else the possible threshold, else none. */
+export function bandAt(item: Scored, thresholds: Thresholds): 'emergency' | 'possible' | 'none' {
+  if (item.signalled || item.probability >= thresholds.emergency) return 'emergency';
+  return item.probability >= thresholds.possible ? 'possible' : 'none';
+}
+
 export function figuresAt(scored: readonly Scored[], thresholds: Thresholds): BandFigures {
   const emergencies = scored.filter((item) => item.emergency);
   const others = scored.filter((item) => !item.emergency);
-  const inEmergency = (item: Scored) => item.signalled || item.probability >= thresholds.emergency;
-  const inPossible = (item: Scored) => !inEmergency(item) && item.probability >= thresholds.possible;
+  const inEmergency = (item: Scored) => bandAt(item, thresholds) === 'emergency';
+  const inPossible = (item: Scored) => bandAt(item, thresholds) === 'possible';
   const share = (items: Scored[], test: (item: Scored) => boolean) => (items.length ? items.filter(test).length / items.length : 0);
   return {
     emergencies: emergencies.length,

@@ -13,7 +13,7 @@ import {
 import { corpusSha256, type LabelledMessage, readSplit, testSplitSha256 } from './corpus.js';
 import { readWords, score, trainingExamples } from './examples.js';
 import { assembleModel, defaultTrainingSettings, RiskTrainer, seededRandom, type TrainingSettings } from './risk-trainer.js';
-import { type BandFigures, chooseThresholds, figuresAt, type Scored, separation } from './thresholds.js';
+import { type BandFigures, bandAt, chooseThresholds, figuresAt, type Scored, separation } from './thresholds.js';
 import { loadWordVectors } from './word-vectors.js';
 
 /**
@@ -126,12 +126,7 @@ function main(): void {
       const scored = scoreAll(messages);
       printFigures(`held out ${file}`, figuresAt(scored, thresholds));
       scored.forEach((item, index) => {
-        const band =
-          item.signalled || item.probability >= thresholds.emergency
-            ? 'emergency'
-            : item.probability >= thresholds.possible
-              ? 'possible'
-              : 'none';
+        const band = bandAt(item, thresholds);
         if ((band === 'emergency') !== item.emergency)
           console.log(`  ${file}:${index + 1} ${messages[index]!.label}, got ${band} (p ${item.probability.toFixed(3)})`);
       });
