@@ -1,3 +1,5 @@
+import type { RiskBand } from '../../src/engine/answer-model.js';
+
 /** One message as the decision sees it: its label, the model's probability, and whether a signal fired. */
 export interface Scored {
   emergency: boolean;
@@ -24,7 +26,7 @@ export interface Thresholds {
 }
 
 /** The band a message gets: a deciding signal or the emergency threshold, else the possible threshold, else none. */
-export function bandAt(item: Scored, thresholds: Thresholds): 'emergency' | 'possible' | 'none' {
+export function bandAt(item: Scored, thresholds: Thresholds): RiskBand {
   if (item.signalled || item.probability >= thresholds.emergency) return 'emergency';
   return item.probability >= thresholds.possible ? 'possible' : 'none';
 }
