@@ -15,6 +15,8 @@ interface CompiledSignal {
   why: string;
   decides: boolean;
   maxWords: number;
+  /** How far (in words) each group's match may lie from a match of the first group; infinite when not set. */
+  withinWords: number;
   groupCount: number;
 }
 
@@ -55,21 +57,23 @@ export class ImmediateRiskDetector {
         why: signal.why,
         decides: signal.decides === true,
         maxWords: signal.maxWords ?? Number.POSITIVE_INFINITY,
+        withinWords: signal.withinWords ?? Number.POSITIVE_INFINITY,
         groupCount: groups.length,
       };
     });
   }
 
   detect(tokens: readonly string[]): ImmediateRiskFinding {
-    const satisfied = this.signals.map((signal) => new Array<boolean>(signal.groupCount).fill(false));
+    // Where each group of each signal matched (word positions), leaving out negated matches.
+    const matchedAt = this.signals.map((signal) => Array.from({ length: signal.groupCount }, () => [] as number[]));
     const vetoed = new Array<boolean>(this.signals.length).fill(false);
     for (const match of this.phrases.findAll(tokens)) {
       const { signal, group } = match.value;
       if (group === 'unless') vetoed[signal] = true;
-      else if (!this.isNegated(tokens, match)) satisfied[signal]![group] = true;
+      else if (!this.isNegated(tokens, match)) matchedAt[signal]![group]!.push(match.start);
     }
     const fired = this.signals.filter(
-      (signal, index) => !vetoed[index] && tokens.length <= signal.maxWords && satisfied[index]!.every(Boolean),
+      (signal, index) => !vetoed[index] && tokens.length <= signal.maxWords && allGroupsNear(matchedAt[index]!, signal.withinWords),
     );
     // Deciding signals first, so the reason shown is the one that decided.
     fired.sort((a, b) => Number(b.decides) - Number(a.decides));
@@ -98,4 +102,11 @@ export class ImmediateRiskDetector {
   private isNegated(tokens: readonly string[], match: PhraseMatch<PhraseRole>): boolean {
     return this.negationBefore(tokens, match.start);
   }
+}
+
+/** True when every group matched, each within `withinWords` words of one match of the first group. */
+function allGroupsNear(positionsByGroup: readonly number[][], withinWords: number): boolean {
+  if (positionsByGroup.some((positions) => positions.length === 0)) return false;
+  const [anchors, ...others] = positionsByGroup;
+  return anchors!.some((anchor) => others.every((positions) => positions.some((position) => Math.abs(position - anchor) <= withinWords)));
 }

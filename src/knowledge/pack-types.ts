@@ -113,6 +113,8 @@ export interface ImmediateRiskSignal {
   decides?: boolean;
   /** Applies only to messages of at most this many words. */
   maxWords?: number;
+  /** With `all`: every group must match within this many words of a match of the first group. */
+  withinWords?: number;
   any?: string[];
   all?: SignalGroup[];
   unless?: string[];

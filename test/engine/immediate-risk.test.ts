@@ -30,6 +30,7 @@ describe('immediate-risk detection', () => {
     'y8 boy has posted a video saying goodbye to everyone',
     'boy has been stabbed after a row on snapchat',
     'she was just sent a message saying they know where she lives and are coming',
+    'the lad said the group chat know where he lives and are coming round tonight to sort him out',
     'a child is about to be picked up by an adult she met on discord',
     'girl 13 is at a mans flat she met on snapchat and isnt answering her phone',
     // "$soon" as one phrase of a group: the weapon signal fires on "tomorrow" from the shared list.
@@ -110,6 +111,8 @@ describe('immediate-risk detection', () => {
     'anonymised example for our DSL briefing: a girl was sent gifts to do sexual things on camera for viewers; police and social care acted and she is well supported',
     // "her dad's picking her up" reads as "dads picking her up": a parent collecting, not an adult from online.
     "a man on roblox asked her for photos, she did not send any and her dad's picking her up after class",
+    // "knows where he lives" and a "now" many words apart: the knows-where-child-is signal needs them near each other.
+    'a boy in year 8 told us a player on his game knows where he lives because he posted his street in a chat months ago; we helped him change his settings, told his mum and reported the account to the platform, and now he is back to his usual self',
   ];
   for (const question of notEmergencies) {
     it(`does not raise an alarm for "${question}"`, () => {
