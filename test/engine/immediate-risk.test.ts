@@ -112,6 +112,7 @@ describe('immediate-risk detection', () => {
     // "her dad's picking her up" reads as "dads picking her up": a parent collecting, not an adult from online.
     "a man on roblox asked her for photos, she did not send any and her dad's picking her up after class",
     // "knows where he lives" and a "now" many words apart: the knows-where-child-is signal needs them near each other.
+    'last week he sent a goodbye message and went missing, police found him at his nans and he is safe now with a plan',
     'a boy in year 8 told us a player on his game knows where he lives because he posted his street in a chat months ago; we helped him change his settings, told his mum and reported the account to the platform, and now he is back to his usual self',
   ];
   for (const question of notEmergencies) {
@@ -148,6 +149,17 @@ describe('immediate-risk detection', () => {
     assert.equal(answer.risk, 'none');
     assert.equal(answer.topicId, 'immediate-risk');
     assert.match(answer.actions.join(' '), /999/);
+  });
+
+  it('decides on a goodbye from a child who cannot be reached, however calm the account before it, and says why', () => {
+    const answer = engine.answer(
+      'Youth club leader. Wanted to ask about our photo consent forms and the new filtering on the club laptops. ' +
+        'Separately one of our regulars, a lad of 15, had a rough few months with a group chat that turned on him, dealt with ' +
+        'through school and his mum in the spring, and he seemed much better over the summer. Tonight he posted on his story ' +
+        "that he won't be here tomorrow and nobody knows where he is.",
+    );
+    assert.equal(answer.risk, 'emergency');
+    assert.match(answer.riskReason ?? '', /goodbye.*cannot now be found or reached/);
   });
 
   it('raises the emergency band for a plain emergency in words no signal lists', () => {
