@@ -137,8 +137,15 @@ export function createEngine(pack: KnowledgePack, options: EngineOptions = {}): 
   });
 
   const ranker = pack.topicRanker ? new TopicRanker(pack.topicRanker) : undefined;
-  /** The ranker gives the topic enough to answer with it on its own, and the account shares enough with it (inField). */
-  const rankerVouches = (match: RankedTopic): boolean => ranker !== undefined && match.learned >= ranker.blend.answerFrom && inField(match);
+  /**
+   * The ranker gives the topic enough to answer with it on its own, and the account shares enough
+   * with it (inField), or the ranker gives it so much that shared words are not needed.
+   */
+  const rankerVouches = (match: RankedTopic): boolean => {
+    if (!ranker || match.learned < ranker.blend.answerFrom) return false;
+    const { aloneUnanchoredFrom } = ranker.blend;
+    return inField(match) || (aloneUnanchoredFrom !== undefined && match.learned >= aloneUnanchoredFrom);
+  };
 
   /**
    * Topics for an account: the matcher's, re-ranked with the learned ranker's probability added

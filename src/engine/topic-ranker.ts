@@ -27,8 +27,13 @@ export interface TopicRankerHeader {
   topics: string[];
   /** The terms it reads, in column order. */
   vocabulary: string[];
-  /** How much its probability adds to the matcher's score when the two are combined, and from what probability it answers on its own. */
-  blend: { weight: number; answerFrom: number };
+  /**
+   * How much its probability adds to the matcher's score when the two are combined, and from what
+   * probability it answers on its own (when the account shares a telling word with the topic, or,
+   * from `aloneUnanchoredFrom` when set, even without one: the field row has already said the
+   * message is about the subject).
+   */
+  blend: { weight: number; answerFrom: number; aloneUnanchoredFrom?: number };
   /**
    * The field row, after the topic rows: whether a message is about the ranker's subject at all
    * (learned from the accounts against long messages about something else), and from what

@@ -90,6 +90,19 @@ describe('the learned topic ranker', () => {
     assert.ok(declined(realEngine()) >= declined(without), `with the ranker ${declined(realEngine())}, without ${declined(without)}`);
   });
 
+  it('answers with its sure topic without a telling word in common only from the probability it was trained to (aloneUnanchoredFrom)', () => {
+    const { pack } = loadKnowledgePack();
+    const ranker = pack.topicRanker!;
+    assert.ok(ranker.header.blend.aloneUnanchoredFrom, 'chosen by npm run train:topics');
+    const { aloneUnanchoredFrom: _notSet, ...blend } = ranker.header.blend;
+    const anchoredOnly = createEngine({ ...pack, topicRanker: { ...ranker, header: { ...ranker.header, blend } } });
+    // "A modelling agency" asking girls for underwear photos: the ranker is sure it is a CEOP report, though the account never says CEOP.
+    const account =
+      'Gurdwara youth volunteer. Several girls aged 14 and 15 who come to our Punjabi classes have been contacted on Instagram by a man saying he runs a modelling agency, telling them they could earn money and asking for photos in their underwear to build a portfolio. One sent some. What steps should we take?';
+    assert.equal(realEngine().answer(account).topicId, 'ceop-report');
+    assert.notEqual(anchoredOnly.answer(account).topicId, 'ceop-report');
+  });
+
   it('changes the answers to long accounts only: without it, short questions are answered the same', () => {
     const { pack } = loadKnowledgePack(undefined, { topicRanker: false });
     const without = createEngine(pack);

@@ -37,6 +37,8 @@ const minimumDocuments = 2;
 const folds = 5;
 const blendWeights = [0.8];
 const answerFroms = [0.06, 0.08, 0.1, 0.125];
+/** From what probability the ranker answers without a telling word in common with the topic (undefined: never). */
+const aloneUnanchoredFroms = [undefined, 0.2, 0.3];
 /** The share of the long off-topic check messages a blend must leave "not my subject" to be chosen at all. */
 const offTopicDeclinedAtLeast = 0.8;
 /** Whether the ranker may speak: from this probability of the field row. */
@@ -228,7 +230,11 @@ function main(): void {
   );
   console.log(`${accounts.length} labelled accounts, ${phrasingExamples.length} phrasings, ${pack.topics.length} topics`);
 
-  const grid = blendWeights.flatMap((weight) => answerFroms.map((answerFrom) => ({ weight, answerFrom })));
+  const grid: TopicRankerHeader['blend'][] = blendWeights.flatMap((weight) =>
+    answerFroms.flatMap((answerFrom) =>
+      aloneUnanchoredFroms.map((aloneUnanchoredFrom) => ({ weight, answerFrom, ...(aloneUnanchoredFrom ? { aloneUnanchoredFrom } : {}) })),
+    ),
+  );
   const passedByBlend = grid.map(() => 0);
   const declinedByBlend = grid.map(() => 0);
   // Messages about something else: the field row learns from the first file and is checked on the second.
@@ -288,7 +294,7 @@ function main(): void {
   };
   console.log('Misses, cross-validated:', figures.crossValidatedMisses);
   console.log(
-    `Matcher alone: ${figures.matcherAlone}; with the ranker (cross-validated, blend ${blend.weight}, answers alone from ${blend.answerFrom}): ${figures.crossValidated}`,
+    `Matcher alone: ${figures.matcherAlone}; with the ranker (cross-validated, blend ${blend.weight}, answers alone from ${blend.answerFrom}${blend.aloneUnanchoredFrom ? `, without a word in common from ${blend.aloneUnanchoredFrom}` : ''}): ${figures.crossValidated}`,
   );
 
   const everything = [...phrasingExamples, ...accountExamples];
@@ -307,7 +313,7 @@ Written by \`npm run train:topics\`; do not edit. Corpus SHA-256 \`${corpusSha25
 - Trained on ${accounts.length} long accounts labelled with the topics a safeguarding lead would accept (training/topics/corpus/ and the blind rounds already scored, eval/blind/), and ${phrasingExamples.length} of the pack's own phrasings.
 - ${vocabulary.length} terms (the words of the sentences that ask also as asked terms); softmax regression (${epochs} epochs, Adagrad, seed ${seed}), with the ${nearest.count} closest labelled accounts voting for their topics (${nearest.share} of the say).
 - It speaks only when its field row (the accounts against ${offTopicInputs.length} messages about something else, training/topics/off-topic/train-off-topic.jsonl) gives the message a probability of ${fieldFrom} or more of being about its subject.
-- Combined with the matcher: its probability times ${blend.weight} is added to the matcher's score; it answers on its own from a probability of ${blend.answerFrom}.
+- Combined with the matcher: its probability times ${blend.weight} is added to the matcher's score; it answers on its own from a probability of ${blend.answerFrom}${blend.aloneUnanchoredFrom ? ` when the account shares a telling word with the topic, and from ${blend.aloneUnanchoredFrom} without one` : ''}.
 
 | Long accounts answered with a listed topic | |
 | --- | --- |
