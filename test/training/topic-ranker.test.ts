@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngine } from '../../src/engine/index.js';
-import type { TopicRankerHeader } from '../../src/engine/topic-ranker.js';
+import { TopicRanker, type TopicRankerHeader } from '../../src/engine/topic-ranker.js';
 import { loadKnowledgePack } from '../../src/knowledge/load-knowledge-pack.js';
 import {
   defaultTopicRankerDirectory,
@@ -90,17 +90,28 @@ describe('the learned topic ranker', () => {
     assert.ok(declined(realEngine()) >= declined(without), `with the ranker ${declined(realEngine())}, without ${declined(without)}`);
   });
 
-  it('answers with its sure topic without a telling word in common only from the probability it was trained to (aloneUnanchoredFrom)', () => {
+  it('answers with its sure topic without a telling word in common only from the probability it was trained to (aloneUnanchoredFrom)', function () {
+    this.timeout(60_000);
     const { pack } = loadKnowledgePack();
-    const ranker = pack.topicRanker!;
-    assert.ok(ranker.header.blend.aloneUnanchoredFrom, 'chosen by npm run train:topics');
-    const { aloneUnanchoredFrom: _notSet, ...blend } = ranker.header.blend;
-    const anchoredOnly = createEngine({ ...pack, topicRanker: { ...ranker, header: { ...ranker.header, blend } } });
-    // "A modelling agency" asking girls for underwear photos: the ranker is sure it is a CEOP report, though the account never says CEOP.
-    const account =
-      'Gurdwara youth volunteer. Several girls aged 14 and 15 who come to our Punjabi classes have been contacted on Instagram by a man saying he runs a modelling agency, telling them they could earn money and asking for photos in their underwear to build a portfolio. One sent some. What steps should we take?';
-    assert.equal(realEngine().answer(account).topicId, 'ceop-report');
-    assert.notEqual(anchoredOnly.answer(account).topicId, 'ceop-report');
+    const topicRanker = pack.topicRanker!;
+    const from = topicRanker.header.blend.aloneUnanchoredFrom;
+    assert.ok(from, 'chosen by npm run train:topics');
+    const { aloneUnanchoredFrom: _notSet, ...blend } = topicRanker.header.blend;
+    const anchoredOnly = createEngine({ ...pack, topicRanker: { ...topicRanker, header: { ...topicRanker.header, blend } } });
+    const shipped = realEngine();
+    const ranker = new TopicRanker(topicRanker);
+    // Over a share of the labelled accounts: the setting changes some answers, and each changed one is
+    // the ranker's own top topic, given at least that probability.
+    const changed = readLabelledAccounts()
+      .filter((account) => account.file.startsWith('more-'))
+      .filter((account) => shipped.answer(account.q).topicId !== anchoredOnly.answer(account.q).topicId);
+    assert.ok(changed.length > 0, 'the setting changed no answer');
+    for (const account of changed) {
+      const probabilities = [...(ranker.probabilities(shipped.rankerInput(account.q)) ?? new Map<string, number>())];
+      const [top, probability] = probabilities.reduce((best, entry) => (entry[1] > best[1] ? entry : best));
+      assert.equal(shipped.answer(account.q).topicId, top, account.q.slice(0, 80));
+      assert.ok(probability >= from, `${top} at ${probability}`);
+    }
   });
 
   it('changes the answers to long accounts only: without it, short questions are answered the same', () => {
