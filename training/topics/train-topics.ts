@@ -181,13 +181,24 @@ function header(
   };
 }
 
+/** One corpus file's cross-validated figure, so that adding a file can be judged on the files that were there before. */
+interface FileFigures {
+  passed: number;
+  accounts: number;
+}
+
 /** Judged as `npm run eval` judges a blind round: an answer (not the emergency card, "did you mean" or "I don't know") with a listed topic. */
-function passes(pack: KnowledgePack, accounts: Account[], misses?: Map<string, number>): number {
+function passes(pack: KnowledgePack, accounts: Account[], misses?: Map<string, number>, byFile?: Map<string, FileFigures>): number {
   const engine = createEngine(pack);
   let passed = 0;
   for (const account of accounts) {
     const answer = engine.answer(account.q);
-    if (answer.kind === 'answer' && account.topics.includes(answer.topicId ?? '')) passed++;
+    const right = answer.kind === 'answer' && account.topics.includes(answer.topicId ?? '');
+    if (byFile) {
+      const figures = byFile.get(account.file) ?? { passed: 0, accounts: 0 };
+      byFile.set(account.file, { passed: figures.passed + Number(right), accounts: figures.accounts + 1 });
+    }
+    if (right) passed++;
     else if (misses) {
       const kind = answer.kind === 'answer' ? 'another topic' : answer.kind;
       misses.set(kind, (misses.get(kind) ?? 0) + 1);
@@ -243,6 +254,7 @@ function main(): void {
   const foldOfAccount = accounts.map((account) => foldOf(account.q));
   let rankerTopRight = 0;
   const missesByBlend = grid.map(() => new Map<string, number>());
+  const byFileByBlend = grid.map(() => new Map<string, FileFigures>());
   for (let fold = 0; fold < folds; fold++) {
     const trainAccounts = accountExamples.filter((_, index) => foldOfAccount[index] !== fold);
     const trainSet = [...phrasingExamples, ...trainAccounts];
@@ -262,7 +274,7 @@ function main(): void {
     });
     grid.forEach((blend, index) => {
       const topicRanker = { header: header(pack, vocabulary, blend, corpusSha256, {}), rows, accounts: nearestAccounts };
-      passedByBlend[index]! += passes({ ...pack, topicRanker }, held, missesByBlend[index]);
+      passedByBlend[index]! += passes({ ...pack, topicRanker }, held, missesByBlend[index], byFileByBlend[index]);
       declinedByBlend[index]! += declined({ ...pack, topicRanker }, offTopic);
     });
     console.log(`  fold ${fold + 1}/${folds}: ${held.length} accounts held out`);
@@ -289,10 +301,13 @@ function main(): void {
     matcherAlone: percent(matcherAlone),
     rankerAloneTopTopic: percent(rankerTopRight),
     crossValidatedMisses: Object.fromEntries(missesByBlend[bestIndex]!),
+    crossValidatedByFile: Object.fromEntries([...byFileByBlend[bestIndex]!].sort(([a], [b]) => a.localeCompare(b))),
     offTopicDeclined: `${declinedByBlend[bestIndex]}/${offTopic.length * folds}`,
     grid: grid.map((entry, index) => ({ ...entry, passed: passedByBlend[index], offTopicDeclined: declinedByBlend[index] })),
   };
   console.log('Misses, cross-validated:', figures.crossValidatedMisses);
+  for (const [file, { passed, accounts: count }] of Object.entries(figures.crossValidatedByFile))
+    console.log(`  ${file}: ${passed}/${count} cross-validated`);
   console.log(
     `Matcher alone: ${figures.matcherAlone}; with the ranker (cross-validated, blend ${blend.weight}, answers alone from ${blend.answerFrom}${blend.aloneUnanchoredFrom ? `, without a word in common from ${blend.aloneUnanchoredFrom}` : ''}): ${figures.crossValidated}`,
   );
