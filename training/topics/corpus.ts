@@ -12,10 +12,14 @@ export interface LabelledAccount {
   q: string;
   topics: string[];
   file: string;
+  /** Who is writing, as the writer of the account described them. */
+  voice?: string;
 }
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-export const topicCorpusFolders = [join(root, 'training', 'topics', 'corpus'), join(root, 'eval', 'blind')];
+/** The blind long-account rounds, each scored at first sight before it joins the corpus. */
+export const blindRoundsFolder = join(root, 'eval', 'blind');
+export const topicCorpusFolders = [join(root, 'training', 'topics', 'corpus'), blindRoundsFolder];
 
 export function readLabelledAccounts(folders: readonly string[] = topicCorpusFolders): LabelledAccount[] {
   return folders.flatMap((folder) =>
@@ -27,8 +31,8 @@ export function readLabelledAccounts(folders: readonly string[] = topicCorpusFol
           .split('\n')
           .filter((line) => line.trim())
           .map((line) => {
-            const { q, topics } = JSON.parse(line) as { q: string; topics: string[] };
-            return { q, topics, file: name };
+            const { q, topics, voice } = JSON.parse(line) as { q: string; topics: string[]; voice?: string };
+            return { q, topics, file: name, ...(voice ? { voice } : {}) };
           }),
       ),
   );
