@@ -162,6 +162,14 @@ describe('immediate-risk detection', () => {
     assert.match(answer.riskReason ?? '', /goodbye.*cannot now be found or reached/);
   });
 
+  it('reads goodbye letters and "won\'t be here by" as a goodbye, and says so', () => {
+    const answer = engine.answer(
+      "GP here, wanted to check the referral route for sextortion in under 18s. A 17 year old told me on a call about sleep that he has been paying someone on Instagram. He said he has written letters for his mum and won't be here by the weekend, then hung up and isn't answering.",
+    );
+    assert.equal(answer.risk, 'emergency');
+    assert.match(answer.riskReason ?? '', /goodbye.*cannot now be found or reached/);
+  });
+
   it('raises the emergency band for a plain emergency in words no signal lists', () => {
     const answer = engine.answer('a lad from her online game is sat in a car outside her house waiting for her to come out');
     assert.equal(answer.risk, 'emergency');
