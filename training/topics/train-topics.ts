@@ -38,7 +38,7 @@ const folds = 5;
 const blendWeights = [0.8];
 const answerFroms = [0.06, 0.08, 0.1, 0.125];
 /** From what probability the ranker answers without a telling word in common with the topic (undefined: never). */
-const aloneUnanchoredFroms = [undefined, 0.2, 0.3];
+const aloneUnanchoredFroms = [undefined, 0.1, 0.15, 0.2, 0.3];
 /** The share of the long off-topic check messages a blend must leave "not my subject" to be chosen at all. */
 const offTopicDeclinedAtLeast = 0.8;
 /** Whether the ranker may speak: from this probability of the field row. */
