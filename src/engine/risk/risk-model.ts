@@ -19,6 +19,9 @@ type CachedWord = Float64Array;
 
 const wordCacheLimit = 50_000;
 
+/** How many of a long message's last words are read again on their own (see RiskModel.score). */
+export const latestNewsWords = 60;
+
 export interface RiskScore {
   /** How likely the message is to describe a child at immediate risk now, 0 to 1. */
   probability: number;
@@ -59,8 +62,26 @@ export class RiskModel {
     return this.weights.header.thresholds;
   }
 
+  /**
+   * The whole message, and in a long one its last words read again as a message of their own; the
+   * more worried reading wins. A long account often ends on news that has just arrived ("his mates
+   * have just run in: a man led him into the woods"), and read whole, the calm background before it
+   * (an admin question, a history of the case) is context that damps the danger. Words that make
+   * such news not a danger now ("last year", "she is safe") nearly always sit in the same sentences,
+   * so the last words carry them too. The thresholds are chosen on dev with this same reading.
+   */
   score(tokens: readonly string[]): RiskScore {
     if (tokens.length === 0) return { probability: 0, weighedMost: () => [] };
+    const whole = this.scoreAll(tokens);
+    if (tokens.length <= latestNewsWords) return whole;
+    const latest = tokens.slice(-latestNewsWords);
+    const end = this.scoreAll(latest);
+    if (end.probability > whole.probability) return end;
+    // The last reading reused the members' working arrays, so the whole message is read again to explain it.
+    return { probability: whole.probability, weighedMost: () => this.scoreAll(tokens).weighedMost() };
+  }
+
+  private scoreAll(tokens: readonly string[]): RiskScore {
     const reading = this.read(tokens);
     let total = 0;
     let mostWorried: MemberScore | undefined;
