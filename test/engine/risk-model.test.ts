@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RiskModel } from '../../src/engine/risk/risk-model.js';
+import { latestNewsWords, RiskModel } from '../../src/engine/risk/risk-model.js';
 import { tokenise } from '../../src/engine/text-normaliser.js';
 import { defaultKnowledgeDirectory, loadKnowledgePack } from '../../src/knowledge/load-knowledge-pack.js';
 import { KnowledgePackError } from '../../src/knowledge/pack-problem.js';
@@ -64,7 +64,38 @@ describe('the learned risk model file', () => {
     for (const text of ['x', 'qwertyuiop asdfgh', 'he is outside '.repeat(3000), '1 2 3 4 5 6 7 8 9 0'.repeat(50)]) {
       const { probability, weighedMost } = model.score(tokenise(text));
       assert.ok(probability >= 0 && probability <= 1, text.slice(0, 20));
-      assert.ok(weighedMost.length <= 3);
+      assert.ok(weighedMost().length <= 3);
     }
+  });
+
+  describe('a danger told only at the end of a long, calm account', () => {
+    const model = new RiskModel(readRiskModel(defaultRiskModelDirectory));
+    const calmOpening =
+      'Morning all, a quick admin thing before my real question: do the consent forms for the school nurse height ' +
+      'and weight checks go out through the new parent app this year, or can we still send paper copies home in book ' +
+      'bags? Half of ours came back unsigned last time and the office spent weeks chasing families. I am also trying ' +
+      'to pull together something for our staff briefing on the trend videos the year 8 girls keep talking about, the ' +
+      'ones that dare each other to do things and post them, because two parents have asked what the school is doing ' +
+      'about it and whether we will be covering it in PSHE next term. ';
+    const news =
+      'The lunchtime supervisor has just fetched me to the girls toilets where a year 8 girl has cut deep into her ' +
+      'wrist for one of these dares. There is blood all over the floor and she is going floppy and not answering us.';
+    const lastWords = (tokens: string[]) => tokens.slice(-latestNewsWords);
+
+    it('reads the last words on their own too, so the background cannot damp the news', () => {
+      const account = tokenise(calmOpening + news);
+      assert.ok(account.length > 2 * latestNewsWords, 'the account is long enough for the background to matter');
+      const whole = model.score(account).probability;
+      assert.ok(whole >= model.score(lastWords(account)).probability, 'the account scores at least what its last words score alone');
+      assert.ok(whole >= model.thresholds.emergency, `the account scored ${whole.toFixed(3)}`);
+    });
+
+    it('leaves a calm account calm, and explains the alarm with words of the message', () => {
+      const calm = model.score(tokenise(calmOpening + calmOpening));
+      assert.ok(calm.probability < model.thresholds.possible, `the calm account scored ${calm.probability.toFixed(3)}`);
+      const account = tokenise(calmOpening + news);
+      const words = model.score(account).weighedMost();
+      assert.ok(words.length > 0 && words.every((word) => account.includes(word)), words.join(' '));
+    });
   });
 });
