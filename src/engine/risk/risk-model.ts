@@ -19,8 +19,8 @@ type CachedWord = Float64Array;
 
 const wordCacheLimit = 50_000;
 
-/** How many of a long message's last words are read again on their own (see RiskModel.score). */
-export const latestNewsWords = 60;
+/** How many of a long message's last words are read again on their own (see RiskModel.score): about a paragraph. */
+export const latestNewsWords = 120;
 
 export interface RiskScore {
   /** How likely the message is to describe a child at immediate risk now, 0 to 1. */
@@ -67,8 +67,10 @@ export class RiskModel {
    * more worried reading wins. A long account often ends on news that has just arrived ("his mates
    * have just run in: a man led him into the woods"), and read whole, the calm background before it
    * (an admin question, a history of the case) is context that damps the danger. Words that make
-   * such news not a danger now ("last year", "she is safe") nearly always sit in the same sentences,
-   * so the last words carry them too. The thresholds are chosen on dev with this same reading.
+   * such news not a danger now ("last year", "she is safe", "what should we do if") sit in the same
+   * paragraph, so the last words carry them too; two sentences were too few (blind round 14: a
+   * hypothetical or a training scenario at the end read as news). The thresholds are chosen on dev
+   * with this same reading.
    */
   score(tokens: readonly string[]): RiskScore {
     if (tokens.length === 0) return { probability: 0, weighedMost: () => [] };
