@@ -74,17 +74,24 @@ export class RiskModel {
    */
   score(tokens: readonly string[]): RiskScore {
     if (tokens.length === 0) return { probability: 0, weighedMost: () => [] };
-    const whole = this.scoreAll(tokens);
+    const reading = this.read(tokens);
+    const whole = this.scoreReading(tokens, reading);
     if (tokens.length <= latestNewsWords) return whole;
-    const latest = tokens.slice(-latestNewsWords);
-    const end = this.scoreAll(latest);
+    // The last words' reading is the end of the whole one: a word's pair is with the next word, and the last word has none in both.
+    const from = tokens.length - latestNewsWords;
+    const members = this.members.length;
+    const end = this.scoreReading(tokens.slice(from), {
+      pairs: reading.pairs.subarray(from * members),
+      messagePairs: reading.messagePairs.subarray(from * members),
+      rows: reading.rows.subarray(from),
+      words: reading.words.slice(from),
+    });
     if (end.probability > whole.probability) return end;
-    // The last reading reused the members' working arrays, so the whole message is read again to explain it.
-    return { probability: whole.probability, weighedMost: () => this.scoreAll(tokens).weighedMost() };
+    // The last reading reused the members' working arrays, so the whole message is scored again to explain it.
+    return { probability: whole.probability, weighedMost: () => this.scoreReading(tokens, reading).weighedMost() };
   }
 
-  private scoreAll(tokens: readonly string[]): RiskScore {
-    const reading = this.read(tokens);
+  private scoreReading(tokens: readonly string[], reading: Reading): RiskScore {
     let total = 0;
     let mostWorried: MemberScore | undefined;
     for (const member of this.members) {
