@@ -69,8 +69,9 @@ export class RiskModel {
    * (an admin question, a history of the case) is context that damps the danger. Words that make
    * such news not a danger now ("last year", "she is safe", "what should we do if") sit in the same
    * paragraph, so the last words carry them too; two sentences were too few (blind round 14: a
-   * hypothetical or a training scenario at the end read as news). The thresholds are chosen on dev
-   * with this same reading.
+   * hypothetical or a training scenario at the end read as news). The trainer scores dev with this
+   * same reading when it chooses the thresholds; the shipped model's were chosen before it existed,
+   * and the next training run chooses them again.
    */
   score(tokens: readonly string[]): RiskScore {
     if (tokens.length === 0) return { probability: 0, weighedMost: () => [] };
