@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { latestNewsWords, RiskModel } from '../../src/engine/risk/risk-model.js';
+import { closingQuestionWords, latestNewsWords, RiskModel } from '../../src/engine/risk/risk-model.js';
 import { tokenise } from '../../src/engine/text-normaliser.js';
 import { defaultKnowledgeDirectory, loadKnowledgePack } from '../../src/knowledge/load-knowledge-pack.js';
 import { KnowledgePackError } from '../../src/knowledge/pack-problem.js';
@@ -88,6 +88,27 @@ describe('the learned risk model file', () => {
       const whole = model.score(account).probability;
       assert.ok(whole >= model.score(lastWords(account)).probability, 'the account scores at least what its last words score alone');
       assert.ok(whole >= model.thresholds.emergency, `the account scored ${whole.toFixed(3)}`);
+    });
+
+    it('does not take a closing question about what to do "if" a danger happened for news of one', () => {
+      const scenario =
+        'For the staff training I am writing I want one case study the group can argue over, so my question is ' +
+        'this: what should a tutor do if a child puts her hand up in the lesson and says the man she has been ' +
+        'talking to online is waiting outside the school gates for her right now?';
+      const account = tokenise(calmOpening + scenario);
+      const question = account.lastIndexOf('if');
+      assert.ok(account.length - question < closingQuestionWords, 'the question starts near the end');
+      const asked = model.score(account).probability;
+      const toldAsNews = model.score(lastWords(account)).probability;
+      assert.ok(toldAsNews > asked, `read alone as news the last words score ${toldAsNews.toFixed(3)}, the account ${asked.toFixed(3)}`);
+      assert.ok(asked < model.thresholds.emergency, `the account scored ${asked.toFixed(3)}`);
+    });
+
+    it('still reads a danger told just before a closing "what do I do if" question', () => {
+      const told = tokenise(calmOpening + news + ' What do I do if her mum does not pick up the phone?');
+      assert.ok(told.length - told.lastIndexOf('if') < closingQuestionWords);
+      const probability = model.score(told).probability;
+      assert.ok(probability >= model.thresholds.emergency, `the account scored ${probability.toFixed(3)}`);
     });
 
     it('leaves a calm account calm, and explains the alarm with words of the message', () => {

@@ -22,6 +22,15 @@ const wordCacheLimit = 50_000;
 /** How many of a long message's last words are read again on their own (see RiskModel.score): about a paragraph. */
 export const latestNewsWords = 120;
 
+/**
+ * How near the end a "what should we do if …" may start and still be taken for the message's closing
+ * question (see RiskModel.score): about one long sentence.
+ */
+export const closingQuestionWords = 40;
+
+/** The words before an "if" that make it a question about what to do in a case, not news of one. */
+const askingWhatToDo = new Set(['do', 'does', 'did']);
+
 export interface RiskScore {
   /** How likely the message is to describe a child at immediate risk now, 0 to 1. */
   probability: number;
@@ -72,24 +81,43 @@ export class RiskModel {
    * hypothetical or a training scenario at the end read as news). The trainer scores dev with this
    * same reading when it chooses the thresholds; the shipped model's were chosen before it existed,
    * and the next training run chooses them again.
+   *
+   * A long account that closes by asking what to do *if* a danger happened ("what should a tutor do
+   * if a child says the man is waiting outside right now?") is asking about a case, not telling one:
+   * read alone, its last words sound like news (blind rounds 14 and 15: training scenarios and a
+   * briefing). So the last words are read only up to that "if"; a danger told before the question
+   * ("he is parked outside now, what do I do if he knocks?") is still read, and the whole message
+   * still reads the question itself.
    */
   score(tokens: readonly string[]): RiskScore {
     if (tokens.length === 0) return { probability: 0, weighedMost: () => [] };
     const reading = this.read(tokens);
     const whole = this.scoreReading(tokens, reading);
     if (tokens.length <= latestNewsWords) return whole;
-    // The last words' reading is the end of the whole one: a word's pair is with the next word, and the last word has none in both.
     const from = tokens.length - latestNewsWords;
+    const question = closingQuestionAt(tokens);
+    const end = question === undefined ? this.scoreLastWords(tokens, from, reading) : this.scoreWordsBefore(tokens, from, question);
+    if (end.probability > whole.probability) return end;
+    // The last reading reused the members' working arrays, so the whole message is scored again to explain it.
+    return { probability: whole.probability, weighedMost: () => this.scoreReading(tokens, reading).weighedMost() };
+  }
+
+  /** The last words' reading is the end of the whole one: a word's pair is with the next word, and the last word has none in both. */
+  private scoreLastWords(tokens: readonly string[], from: number, reading: Reading): RiskScore {
     const members = this.members.length;
-    const end = this.scoreReading(tokens.slice(from), {
+    return this.scoreReading(tokens.slice(from), {
       pairs: reading.pairs.subarray(from * members),
       messagePairs: reading.messagePairs.subarray(from * members),
       rows: reading.rows.subarray(from),
       words: reading.words.slice(from),
     });
-    if (end.probability > whole.probability) return end;
-    // The last reading reused the members' working arrays, so the whole message is scored again to explain it.
-    return { probability: whole.probability, weighedMost: () => this.scoreReading(tokens, reading).weighedMost() };
+  }
+
+  /** The last words up to a closing question, read afresh: the last of them must not pair with the "if". */
+  private scoreWordsBefore(tokens: readonly string[], from: number, question: number): RiskScore {
+    const words = tokens.slice(from, question);
+    if (words.length === 0) return { probability: 0, weighedMost: () => [] };
+    return this.scoreReading(words, this.read(words));
   }
 
   private scoreReading(tokens: readonly string[], reading: Reading): RiskScore {
@@ -146,6 +174,14 @@ export class RiskModel {
     this.wordCache.set(word, cached);
     return cached;
   }
+}
+
+/** Where a closing "… do if …" question starts (the index of its "if"), when it starts near the end. */
+function closingQuestionAt(tokens: readonly string[]): number | undefined {
+  const nearest = Math.max(1, tokens.length - closingQuestionWords);
+  for (let index = tokens.length - 1; index >= nearest; index--)
+    if (tokens[index] === 'if' && askingWhatToDo.has(tokens[index - 1]!)) return index;
+  return undefined;
 }
 
 interface Reading {
