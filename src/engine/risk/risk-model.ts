@@ -113,10 +113,12 @@ export class RiskModel {
     });
   }
 
-  /** The last words up to a closing question, read afresh: the last of them must not pair with the "if". */
+  /**
+   * The last words up to a closing question (at least 80 of them: the question starts within the
+   * last 40), read afresh: the last of them must not pair with the "if".
+   */
   private scoreWordsBefore(tokens: readonly string[], from: number, question: number): RiskScore {
     const words = tokens.slice(from, question);
-    if (words.length === 0) return { probability: 0, weighedMost: () => [] };
     return this.scoreReading(words, this.read(words));
   }
 
