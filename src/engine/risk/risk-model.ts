@@ -76,8 +76,8 @@ export class RiskModel {
    * more worried reading wins. A long account often ends on news that has just arrived ("his mates
    * have just run in: a man led him into the woods"), and read whole, the calm background before it
    * (an admin question, a history of the case) is context that damps the danger. Words that make
-   * such news not a danger now ("last year", "she is safe", "what should we do if") sit in the same
-   * paragraph, so the last words carry them too; two sentences were too few (blind round 14: a
+   * such news not a danger now ("last year", "she is safe", "the scenario was this") mostly sit in the
+   * same paragraph, so the last words carry them too; two sentences were too few (blind round 14: a
    * hypothetical or a training scenario at the end read as news). The trainer scores dev with this
    * same reading when it chooses the thresholds; the shipped model's were chosen before it existed,
    * and the next training run chooses them again.
