@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closingQuestionWords, latestNewsWords, RiskModel } from '../../src/engine/risk/risk-model.js';
+import { closingQuestionWords, latestNewsWords, paragraphConfidence, paragraphStrideWords, RiskModel } from '../../src/engine/risk/risk-model.js';
 import { tokenise } from '../../src/engine/text-normaliser.js';
 import { defaultKnowledgeDirectory, loadKnowledgePack } from '../../src/knowledge/load-knowledge-pack.js';
 import { KnowledgePackError } from '../../src/knowledge/pack-problem.js';
@@ -109,6 +109,32 @@ describe('the learned risk model file', () => {
       assert.ok(told.length - told.lastIndexOf('if') < closingQuestionWords);
       const probability = model.score(told).probability;
       assert.ok(probability >= model.thresholds.emergency, `the account scored ${probability.toFixed(3)}`);
+    });
+
+    it('reads a danger told in the middle, before calm questions, a paragraph at a time', () => {
+      const laterQuestions =
+        'Separately, for our records, which form do we use to log an online concern on the new system, and does the ' +
+        'entry need to go to the governors? I would also like to know whether the staff briefing on online trends can ' +
+        'count towards the annual safeguarding training hours, and who in the county runs sessions for parents on the ' +
+        'apps the children use. Our policy review is due next month and we want it to match the partnership procedure, ' +
+        'so any pointers to the right sections would help, as would an example of how other schools word the part ' +
+        'about mobile phones in school.';
+      const shortOpening =
+        'Morning all, a quick admin thing before my real question: do the consent forms for the school nurse checks ' +
+        'go out through the new parent app this year, or can we still send paper copies home in book bags? Half of ' +
+        'ours came back unsigned last time. ';
+      const account = tokenise(shortOpening + news + ' ' + laterQuestions);
+      const { emergency } = model.thresholds;
+      const calmEnd = model.score(lastWords(account)).probability;
+      assert.ok(calmEnd < emergency, `the last words alone score ${calmEnd.toFixed(3)}`);
+      let paragraph = 0;
+      for (let start = 0; start + latestNewsWords < account.length; start += paragraphStrideWords)
+        paragraph = Math.max(paragraph, model.score(account.slice(start, start + latestNewsWords)).probability);
+      assert.ok(paragraph >= paragraphConfidence, `the paragraph with the danger scores ${paragraph.toFixed(3)} alone`);
+      const probability = model.score(account).probability;
+      assert.ok(probability >= emergency, `the account scored ${probability.toFixed(3)}`);
+      const words = model.score(account).weighedMost();
+      assert.ok(words.length > 0 && words.every((word) => account.includes(word)), words.join(' '));
     });
 
     it('leaves a calm account calm, and explains the alarm with words of the message', () => {

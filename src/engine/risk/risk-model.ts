@@ -28,6 +28,19 @@ export const latestNewsWords = 120;
  */
 export const closingQuestionWords = 40;
 
+/**
+ * A long account is also read a paragraph at a time (`latestNewsWords` words, moving on this many), so
+ * that a danger told in the middle, followed by calm questions, is not damped by them (see RiskModel.score).
+ */
+export const paragraphStrideWords = 40;
+
+/**
+ * How sure a paragraph read alone must be before it decides, well above the emergency threshold: what
+ * makes its news not a danger now ("she is safe at home", "the police know about it") may be told in
+ * another paragraph, which this reading does not see.
+ */
+export const paragraphConfidence = 0.97;
+
 /** The words before an "if" that make it a question about what to do in a case, not news of one. */
 const askingWhatToDo = new Set(['do', 'does', 'did']);
 
@@ -94,12 +107,35 @@ export class RiskModel {
     const reading = this.read(tokens);
     const whole = this.scoreReading(tokens, reading);
     if (tokens.length <= latestNewsWords) return whole;
+    // Each reading reuses the members' working arrays, so the one that wins is scored again to explain it.
+    let most: Candidate = { probability: whole.probability, again: () => this.scoreReading(tokens, reading) };
     const from = tokens.length - latestNewsWords;
     const question = closingQuestionAt(tokens);
-    const end = question === undefined ? this.scoreLastWords(tokens, from, reading) : this.scoreWordsBefore(tokens, from, question);
-    if (end.probability > whole.probability) return end;
-    // The last reading reused the members' working arrays, so the whole message is scored again to explain it.
-    return { probability: whole.probability, weighedMost: () => this.scoreReading(tokens, reading).weighedMost() };
+    const lastWords = () =>
+      question === undefined ? this.scoreLastWords(tokens, from, reading) : this.scoreWordsBefore(tokens, from, question);
+    const end = lastWords().probability;
+    if (end > most.probability) most = { probability: end, again: lastWords };
+    if (most.probability < paragraphConfidence) most = this.mostWorriedParagraph(tokens, from) ?? most;
+    const winner = most;
+    return { probability: winner.probability, weighedMost: () => winner.again().weighedMost() };
+  }
+
+  /**
+   * The most worried paragraph before the last words (which are read already), when one is at least
+   * `paragraphConfidence` sure. An account may tell "she took the rest of her tablets an hour ago"
+   * halfway through and then ask about recording and consent (blind rounds 16, 17 and 19): read whole,
+   * the calm questions damp it to a possible risk; read alone, its paragraph is an emergency. Each
+   * paragraph is read afresh, as a message of its own.
+   */
+  private mostWorriedParagraph(tokens: readonly string[], lastFrom: number): Candidate | undefined {
+    let most: Candidate | undefined;
+    for (let start = 0; start < lastFrom; start += paragraphStrideWords) {
+      const words = tokens.slice(start, start + latestNewsWords);
+      const again = () => this.scoreReading(words, this.read(words));
+      const { probability } = again();
+      if (probability >= paragraphConfidence && probability > (most?.probability ?? 0)) most = { probability, again };
+    }
+    return most;
   }
 
   /** The last words' reading is the end of the whole one: a word's pair is with the next word, and the last word has none in both. */
@@ -184,6 +220,12 @@ function closingQuestionAt(tokens: readonly string[]): number | undefined {
   for (let index = tokens.length - 1; index >= nearest; index--)
     if (tokens[index] === 'if' && askingWhatToDo.has(tokens[index - 1]!)) return index;
   return undefined;
+}
+
+/** One reading's probability, and how to score it again to explain it. */
+interface Candidate {
+  probability: number;
+  again(): RiskScore;
 }
 
 interface Reading {
