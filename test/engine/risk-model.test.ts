@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closingQuestionWords, latestNewsWords, paragraphConfidence, paragraphStrideWords, RiskModel } from '../../src/engine/risk/risk-model.js';
+import {
+  closingQuestionWords,
+  latestNewsWords,
+  paragraphConfidence,
+  paragraphStrideWords,
+  RiskModel,
+} from '../../src/engine/risk/risk-model.js';
 import { tokenise } from '../../src/engine/text-normaliser.js';
 import { defaultKnowledgeDirectory, loadKnowledgePack } from '../../src/knowledge/load-knowledge-pack.js';
 import { KnowledgePackError } from '../../src/knowledge/pack-problem.js';
@@ -105,7 +111,7 @@ describe('the learned risk model file', () => {
     });
 
     it('still reads a danger told just before a closing "what do I do if" question', () => {
-      const told = tokenise(calmOpening + news + ' What do I do if her mum does not pick up the phone?');
+      const told = tokenise(`${calmOpening}${news} What do I do if her mum does not pick up the phone?`);
       assert.ok(told.length - told.lastIndexOf('if') < closingQuestionWords);
       const probability = model.score(told).probability;
       assert.ok(probability >= model.thresholds.emergency, `the account scored ${probability.toFixed(3)}`);
@@ -123,7 +129,7 @@ describe('the learned risk model file', () => {
         'Morning all, a quick admin thing before my real question: do the consent forms for the school nurse checks ' +
         'go out through the new parent app this year, or can we still send paper copies home in book bags? Half of ' +
         'ours came back unsigned last time. ';
-      const account = tokenise(shortOpening + news + ' ' + laterQuestions);
+      const account = tokenise(`${shortOpening}${news} ${laterQuestions}`);
       const { emergency } = model.thresholds;
       const calmEnd = model.score(lastWords(account)).probability;
       assert.ok(calmEnd < emergency, `the last words alone score ${calmEnd.toFixed(3)}`);
