@@ -101,6 +101,10 @@ export class RiskModel {
    * briefing). So the last words are read only up to that "if"; a danger told before the question
    * ("he is parked outside now, what do I do if he knocks?") is still read, and the whole message
    * still reads the question itself.
+   *
+   * A danger told in the middle, followed by calm questions, is damped by them in both readings; so a
+   * long account is also read a paragraph at a time, and a paragraph decides only when it is very sure
+   * (see mostWorriedParagraph).
    */
   score(tokens: readonly string[]): RiskScore {
     if (tokens.length === 0) return { probability: 0, weighedMost: () => [] };
