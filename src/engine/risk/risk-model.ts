@@ -116,7 +116,7 @@ export class RiskModel {
     const from = tokens.length - latestNewsWords;
     const question = closingQuestionAt(tokens);
     const lastWords = () =>
-      question === undefined ? this.scoreLastWords(tokens, from, reading) : this.scoreWordsBefore(tokens, from, question);
+      question === undefined ? this.scoreLastWords(tokens, from, reading) : this.scoreAfresh(tokens, from, question);
     const end = lastWords().probability;
     if (end > most.probability) most = { probability: end, again: lastWords };
     if (most.probability < paragraphConfidence) most = this.mostWorriedParagraph(tokens, from) ?? most;
@@ -134,8 +134,7 @@ export class RiskModel {
   private mostWorriedParagraph(tokens: readonly string[], lastFrom: number): Candidate | undefined {
     let most: Candidate | undefined;
     for (let start = 0; start < lastFrom; start += paragraphStrideWords) {
-      const words = tokens.slice(start, start + latestNewsWords);
-      const again = () => this.scoreReading(words, this.read(words));
+      const again = () => this.scoreAfresh(tokens, start, start + latestNewsWords);
       const { probability } = again();
       if (probability >= paragraphConfidence && probability > (most?.probability ?? 0)) most = { probability, again };
     }
@@ -154,11 +153,12 @@ export class RiskModel {
   }
 
   /**
-   * The last words up to a closing question (at least 80 of them: the question starts within the
-   * last 40), read afresh: the last of them must not pair with the "if".
+   * Some of the words read afresh, as a message of their own: the last of them pairs with nothing
+   * after it. Used for the last words up to a closing question (at least 80 of them: the question
+   * starts within the last 40; the last word must not pair with the "if") and for each paragraph.
    */
-  private scoreWordsBefore(tokens: readonly string[], from: number, question: number): RiskScore {
-    const words = tokens.slice(from, question);
+  private scoreAfresh(tokens: readonly string[], from: number, to: number): RiskScore {
+    const words = tokens.slice(from, to);
     return this.scoreReading(words, this.read(words));
   }
 
